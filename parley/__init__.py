@@ -1,0 +1,83 @@
+"""Parley: scenario-based strategy training."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from parley import config as settings
+from parley.config import PROJECT_ROOT
+
+__version__ = "0.1.0"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the Parley app; config overrides everything else (tests use it)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    configure(app, config)
+    init_extensions(app)
+    load_content(app)
+    register_blueprints(app)
+    register_handlers(app)
+    register_cli(app)
+    return app
+
+
+def configure(app: Flask, config: dict[str, Any] | None) -> None:
+    instance = Path(app.instance_path)
+    app.config.from_mapping(settings.defaults(instance))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(settings.from_environment())
+    if config:
+        app.config.from_mapping(config)
+    settings.finish(app.config, instance)
+
+
+def init_extensions(app: Flask) -> None:
+    from parley.extensions import csrf, db, login_manager
+    from parley.web.users import load_user
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+
+
+def load_content(app: Flask) -> None:
+    """Load courses and quizzes once; raise ContentInvalid naming every bad file."""
+    from parley.content import ContentInvalid, load_library
+
+    library, report = load_library(Path(app.config["COURSES_DIR"]), Path(app.config["QUIZZES_DIR"]))
+    if report.errors:
+        raise ContentInvalid(report)
+    app.extensions["parley_content"] = library
+
+
+def register_blueprints(app: Flask) -> None:
+    from parley.web import auth, health, learn
+
+    app.register_blueprint(auth.blueprint)
+    app.register_blueprint(learn.blueprint)
+    app.register_blueprint(health.blueprint)
+
+
+def register_handlers(app: Flask) -> None:
+    from parley.web.errors import register_error_handlers
+    from parley.web.headers import register_security_headers
+
+    register_error_handlers(app)
+    register_security_headers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from parley.cli import db_cli, users_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(db_cli)

@@ -1,0 +1,94 @@
+"""Flask commands: `users`, `db` and `content` (content works even when the app cannot load)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from parley.accounts import AccountError, create_user, set_role
+from parley.config import content_dirs
+from parley.content import load_library
+from parley.extensions import db
+from parley.models import ROLES
+
+users_cli = AppGroup("users", help="Manage accounts.")
+db_cli = AppGroup("db", help="Create or upgrade the database.")
+content_cli = click.Group("content", help="Check course and quiz files.")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(ROLES), default="learner", show_default=True)
+def create_user_command(email: str, name: str, role: str) -> None:
+    """Create an account; the password is prompted, or read from standard input."""
+    password = _read_password()
+    if len(password) < 10:
+        raise click.ClickException("the password must have at least 10 characters")
+    try:
+        user = create_user(db.session, email=email, name=name, password=password, role=role)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"created {user.role} {user.email}")
+
+
+@users_cli.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+def set_role_command(email: str, role: str) -> None:
+    """Make an account a learner or an instructor."""
+    try:
+        user = set_role(db.session, email, role)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"{user.email} is now {user.role}")
+
+
+def alembic_config(url: str):
+    from alembic.config import Config
+
+    root = Path(__file__).resolve().parent.parent
+    config = Config(str(root / "alembic.ini"))
+    config.set_main_option("script_location", str(root / "migrations"))
+    config.attributes["url"] = url
+    return config
+
+
+@db_cli.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def upgrade_command(revision: str) -> None:
+    """Create the database or bring it up to date through the migrations."""
+    from alembic import command
+
+    url = current_app.config["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(url), revision)
+    click.echo(f"database is at {revision}")
+
+
+@content_cli.command("check")
+@click.option("--courses", "courses_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--quizzes", "quizzes_dir", type=click.Path(path_type=Path), default=None)
+def check_command(courses_dir: Path | None, quizzes_dir: Path | None) -> None:
+    """Load all content, print every problem, and exit 1 if there is an error."""
+    default_courses, default_quizzes = content_dirs()
+    library, report = load_library(courses_dir or default_courses, quizzes_dir or default_quizzes)
+    for problem in report.problems:
+        click.echo(str(problem))
+    counts = library.counts()
+    summary = ", ".join(f"{number} {name}" for name, number in counts.items())
+    click.echo(f"{summary}, {len(report.errors)} errors, {len(report.warnings)} warnings")
+    sys.exit(1 if report.errors else 0)

@@ -1,0 +1,91 @@
+"""Configuration: defaults in code, then instance/config.py, then PARLEY_* environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+ENVIRONMENT_KEYS = {
+    "PARLEY_ENV": "ENV",
+    "PARLEY_DATABASE_URL": "DATABASE_URL",
+    "PARLEY_COURSES_DIR": "COURSES_DIR",
+    "PARLEY_QUIZZES_DIR": "QUIZZES_DIR",
+    "PARLEY_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
+    "PARLEY_SECRET_KEY": "SECRET_KEY",
+    "SECRET_KEY": "SECRET_KEY",
+}
+BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE"}
+
+
+def defaults(instance_path: Path) -> dict[str, Any]:
+    return {
+        "ENV": "development",
+        "SECRET_KEY": None,
+        "DATABASE_URL": f"sqlite:///{instance_path / 'parley.db'}",
+        "COURSES_DIR": str(PROJECT_ROOT / "courses"),
+        "QUIZZES_DIR": str(PROJECT_ROOT / "quizzes"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": None,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def _as_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -> dict[str, Any]:
+    """Return the settings given by PARLEY_* (and SECRET_KEY) environment variables."""
+    environ = os.environ if environ is None else environ
+    settings: dict[str, Any] = {}
+    for variable, key in ENVIRONMENT_KEYS.items():
+        if environ.get(variable):
+            value: Any = environ[variable]
+            settings[key] = _as_bool(value) if key in BOOLEAN_KEYS else value
+    return settings
+
+
+def content_dirs(environ: dict[str, str] | None = None) -> tuple[Path, Path]:
+    """Return the courses and quizzes folders without building an app."""
+    settings = {**defaults(PROJECT_ROOT / "instance"), **from_environment(environ)}
+    return Path(settings["COURSES_DIR"]), Path(settings["QUIZZES_DIR"])
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration cannot be used; the message says how to fix it."""
+
+
+def development_secret_key(instance_path: Path) -> str:
+    """Read instance/secret_key, creating it once with mode 600."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def finish(config: dict[str, Any], instance_path: Path) -> None:
+    """Fill settings that depend on others; raise ConfigError if one is missing."""
+    development = config.get("ENV") == "development"
+    if not config.get("SECRET_KEY"):
+        if not development and not config.get("TESTING"):
+            raise ConfigError(
+                "SECRET_KEY is required outside development: set the SECRET_KEY environment "
+                "variable to a long random string"
+            )
+        config["SECRET_KEY"] = development_secret_key(instance_path)
+    if config.get("SESSION_COOKIE_SECURE") is None:
+        config["SESSION_COOKIE_SECURE"] = not development and not config.get("TESTING")
+    config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]

@@ -1,0 +1,212 @@
+"""Load courses/<course>/course.yaml and the Markdown lessons of each module folder."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from parley.content.errors import ContentReport
+from parley.content.markdown import render
+from parley.content.model import Course, Lesson, Module, Objective
+from parley.content.schema import CourseSpec, LessonSpec, ModuleSpec, describe
+from parley.content.yamlfile import load_yaml, read_text, split_front_matter
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+LessonHref = Callable[[str, str], str]
+
+
+def default_lesson_href(course_id: str, lesson_id: str) -> str:
+    return f"/courses/{course_id}/lessons/{lesson_id}"
+
+
+class _Labeller:
+    """Names files relative to the folder above the content root, as authors see them."""
+
+    def __init__(self, root: Path) -> None:
+        self.base = root.resolve().parent
+
+    def __call__(self, path: Path) -> str:
+        try:
+            return str(path.resolve().relative_to(self.base))
+        except ValueError:
+            return str(path)
+
+
+def load_courses(
+    courses_dir: Path, report: ContentReport, lesson_href: LessonHref = default_lesson_href
+) -> list[Course]:
+    """Load every course folder under courses_dir, adding problems to report."""
+    label = _Labeller(courses_dir)
+    if not courses_dir.is_dir():
+        report.error(label(courses_dir), "courses folder does not exist")
+        return []
+    courses = []
+    for folder in sorted(p for p in courses_dir.iterdir() if p.is_dir()):
+        if folder.name.startswith((".", "_")):
+            continue
+        course = _load_course(folder, report, label, lesson_href)
+        if course is not None:
+            courses.append(course)
+    return courses
+
+
+def _load_course(
+    folder: Path, report: ContentReport, label: _Labeller, lesson_href: LessonHref
+) -> Course | None:
+    course_id = folder.name
+    spec_path = folder / "course.yaml"
+    if not SLUG.match(course_id):
+        report.error(label(folder), "course folder name must be lower-case letters, digits and -")
+        return None
+    if not spec_path.is_file():
+        report.error(label(spec_path), "is missing (every course folder needs one)")
+        return None
+    data = load_yaml(spec_path, report, label(spec_path))
+    if data is None:
+        if not any(p.path == label(spec_path) for p in report.problems):
+            report.error(label(spec_path), "is empty")
+        return None
+    try:
+        spec = CourseSpec.model_validate(data)
+    except ValidationError as exc:
+        report.error(label(spec_path), describe(exc))
+        return None
+
+    listed = [m.id for m in spec.modules]
+    for duplicate in sorted({m for m in listed if listed.count(m) > 1}):
+        report.error(label(spec_path), f"module '{duplicate}' is listed twice")
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+        if sub.name not in listed and not sub.name.startswith((".", "_")):
+            report.error(
+                label(sub),
+                f"unknown module '{sub.name}': the folder is not listed under modules "
+                f"in {label(spec_path)}",
+            )
+
+    def href(lesson_id: str) -> str:
+        return lesson_href(course_id, lesson_id)
+
+    lessons_seen: dict[str, Path] = {}
+    objectives_seen: dict[str, Path] = {}
+    modules = []
+    for module_spec in spec.modules:
+        module = _load_module(
+            folder, course_id, module_spec, report, label, href, lessons_seen, objectives_seen
+        )
+        if module is not None:
+            modules.append(module)
+
+    intro_path = folder / "intro.md"
+    intro_html = ""
+    if intro_path.is_file():
+        text = read_text(intro_path, report, label(intro_path))
+        intro_html = render(text or "", href).html
+
+    lessons = {lesson.id: lesson for module in modules for lesson in module.lessons}
+    objectives = {obj.id: obj for lesson in lessons.values() for obj in lesson.objectives}
+    course = Course(
+        id=course_id,
+        title=spec.title,
+        summary=spec.summary,
+        intro_html=intro_html,
+        modules=tuple(modules),
+        lessons_by_id=lessons,
+        objectives_by_id=objectives,
+    )
+    _check_lesson_links(course, report, label)
+    return course
+
+
+def _load_module(
+    folder: Path,
+    course_id: str,
+    spec: ModuleSpec,
+    report: ContentReport,
+    label: _Labeller,
+    href: Callable[[str], str],
+    lessons_seen: dict[str, Path],
+    objectives_seen: dict[str, Path],
+) -> Module | None:
+    module_dir = folder / spec.id
+    if not module_dir.is_dir():
+        report.error(label(folder / "course.yaml"), f"module '{spec.id}' has no folder {spec.id}/")
+        return None
+    lessons = []
+    for path in sorted(module_dir.glob("*.md")):
+        lesson = _load_lesson(path, course_id, spec.id, report, label, href)
+        if lesson is None:
+            continue
+        if lesson.id in lessons_seen:
+            report.error(
+                label(path),
+                f"duplicate lesson id '{lesson.id}' (also in {label(lessons_seen[lesson.id])})",
+            )
+            continue
+        lessons_seen[lesson.id] = path
+        for objective in lesson.objectives:
+            if objective.id in objectives_seen:
+                report.error(
+                    label(path),
+                    f"duplicate objective id '{objective.id}' "
+                    f"(also in {label(objectives_seen[objective.id])})",
+                )
+            objectives_seen.setdefault(objective.id, path)
+        lessons.append(lesson)
+    if not lessons and not any(p.path.startswith(label(module_dir)) for p in report.problems):
+        report.error(label(module_dir), "module has no lessons (*.md files)")
+    return Module(id=spec.id, title=spec.title, summary=spec.summary, lessons=tuple(lessons))
+
+
+def _load_lesson(
+    path: Path,
+    course_id: str,
+    module_id: str,
+    report: ContentReport,
+    label: _Labeller,
+    href: Callable[[str], str],
+) -> Lesson | None:
+    name = label(path)
+    text = read_text(path, report, name)
+    if text is None:
+        return None
+    front, body = split_front_matter(text, report, name)
+    if front is None:
+        return None
+    try:
+        spec = LessonSpec.model_validate(front)
+    except ValidationError as exc:
+        report.error(name, "front matter: " + describe(exc))
+        return None
+    ids = [o.id for o in spec.objectives]
+    for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+        report.error(name, f"objective id '{duplicate}' is used twice in this lesson")
+    rendered = render(body, href)
+    return Lesson(
+        id=spec.id,
+        title=spec.title,
+        minutes=spec.minutes,
+        objectives=tuple(Objective(o.id, o.text, spec.id) for o in spec.objectives),
+        html=rendered.html,
+        toc=rendered.toc,
+        course_id=course_id,
+        module_id=module_id,
+        source=path,
+        links=rendered.lesson_links,
+    )
+
+
+def _check_lesson_links(course: Course, report: ContentReport, label: _Labeller) -> None:
+    for lesson in course.lessons:
+        for target, anchor in lesson.links:
+            other = course.lessons_by_id.get(target)
+            if other is None:
+                report.error(label(lesson.source), f"links to unknown lesson '{target}.md'")
+            elif anchor and anchor not in other.anchors:
+                report.error(
+                    label(lesson.source),
+                    f"links to '{target}.md#{anchor}', but that lesson has no heading "
+                    f"with anchor '{anchor}'",
+                )

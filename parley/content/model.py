@@ -1,0 +1,78 @@
+"""Frozen dataclasses for courses, modules, lessons and objectives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Objective:
+    """A "What You'll Learn" objective, taught by one lesson."""
+
+    id: str
+    text: str
+    lesson_id: str
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int
+    anchor: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: str
+    minutes: int
+    objectives: tuple[Objective, ...]
+    html: str
+    toc: tuple[TocEntry, ...]
+    course_id: str
+    module_id: str
+    source: Path = field(compare=False)
+    links: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def anchors(self) -> frozenset[str]:
+        return frozenset(entry.anchor for entry in self.toc)
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str
+    title: str
+    summary: str
+    lessons: tuple[Lesson, ...]
+
+    @property
+    def minutes(self) -> int:
+        return sum(lesson.minutes for lesson in self.lessons)
+
+    @property
+    def objectives(self) -> tuple[Objective, ...]:
+        return tuple(obj for lesson in self.lessons for obj in lesson.objectives)
+
+
+@dataclass(frozen=True)
+class Course:
+    id: str
+    title: str
+    summary: str
+    intro_html: str
+    modules: tuple[Module, ...]
+    lessons_by_id: dict[str, Lesson] = field(repr=False, compare=False)
+    objectives_by_id: dict[str, Objective] = field(repr=False, compare=False)
+
+    @property
+    def lessons(self) -> tuple[Lesson, ...]:
+        return tuple(lesson for module in self.modules for lesson in module.lessons)
+
+    @property
+    def minutes(self) -> int:
+        return sum(module.minutes for module in self.modules)
+
+    def module(self, module_id: str) -> Module | None:
+        return next((m for m in self.modules if m.id == module_id), None)

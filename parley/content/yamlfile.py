@@ -1,0 +1,65 @@
+"""Read YAML documents and front matter, turning parse errors into report lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from parley.content.errors import ContentReport
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    if mark is not None:
+        return f"bad YAML at line {mark.line + 1}, column {mark.column + 1}: {problem}"
+    return f"bad YAML: {problem}"
+
+
+def read_text(path: Path, report: ContentReport, label: str) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        report.error(label, f"cannot be read: {exc}")
+        return None
+
+
+def parse_yaml(text: str, report: ContentReport, label: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        report.error(label, _yaml_problem(exc))
+        return None
+
+
+def load_yaml(path: Path, report: ContentReport, label: str) -> Any:
+    text = read_text(path, report, label)
+    return None if text is None else parse_yaml(text, report, label)
+
+
+def split_front_matter(
+    text: str, report: ContentReport, label: str
+) -> tuple[dict[str, Any] | None, str]:
+    """Return (front matter mapping, Markdown body); report what is wrong."""
+    lines = text.lstrip("\ufeff").splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        report.error(label, "has no front matter (the file must start with a line '---')")
+        return None, text
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            data = parse_yaml("".join(lines[1:index]), report, label)
+            body = "".join(lines[index + 1 :])
+            if data is None and not report_has(report, label):
+                report.error(label, "front matter is empty")
+            if data is not None and not isinstance(data, dict):
+                report.error(label, "front matter must be a mapping of fields")
+                return None, body
+            return data, body
+    report.error(label, "front matter is not closed by a line '---'")
+    return None, text
+
+
+def report_has(report: ContentReport, label: str) -> bool:
+    return any(p.path == label for p in report.problems)

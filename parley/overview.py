@@ -1,0 +1,126 @@
+"""Combine course structure with an account's lesson states into data ready to show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parley.content import Course, Lesson, Module
+from parley.progress import LessonState
+
+
+@dataclass(frozen=True)
+class LessonRow:
+    lesson: Lesson
+    state: LessonState | None
+
+    @property
+    def status(self) -> str:
+        if self.state is None:
+            return "not started"
+        return "completed" if self.state.completed else "in progress"
+
+
+@dataclass(frozen=True)
+class ModuleOverview:
+    module: Module
+    lessons: tuple[LessonRow, ...]
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for row in self.lessons if row.status == "completed")
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+    @property
+    def status(self) -> str:
+        if self.total and self.completed == self.total:
+            return "completed"
+        if any(row.state is not None for row in self.lessons):
+            return "in progress"
+        return "not started"
+
+
+@dataclass(frozen=True)
+class CourseOverview:
+    course: Course
+    modules: tuple[ModuleOverview, ...]
+
+    @property
+    def completed(self) -> int:
+        return sum(m.completed for m in self.modules)
+
+    @property
+    def total(self) -> int:
+        return sum(m.total for m in self.modules)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+    @property
+    def started(self) -> bool:
+        return any(m.status != "not started" for m in self.modules)
+
+    def module(self, module_id: str) -> ModuleOverview | None:
+        return next((m for m in self.modules if m.module.id == module_id), None)
+
+
+def course_overview(course: Course, states: dict) -> CourseOverview:
+    """Build a course's progress from {(course_id, lesson_id): LessonState}."""
+    return CourseOverview(
+        course=course,
+        modules=tuple(
+            ModuleOverview(
+                module=module,
+                lessons=tuple(
+                    LessonRow(lesson, states.get((course.id, lesson.id)))
+                    for lesson in module.lessons
+                ),
+            )
+            for module in course.modules
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ContinuePoint:
+    course: Course
+    lesson: Lesson
+
+
+def continue_point(courses: dict[str, Course], states: dict) -> ContinuePoint | None:
+    """Return the lesson to continue: the next unfinished one after the last opened."""
+    known = [
+        (state.last_opened_at, course_id, lesson_id)
+        for (course_id, lesson_id), state in states.items()
+        if course_id in courses and lesson_id in courses[course_id].lessons_by_id
+    ]
+    if not known:
+        return None
+    _, course_id, lesson_id = max(known)
+    course = courses[course_id]
+    lessons = course.lessons
+    index = next(i for i, lesson in enumerate(lessons) if lesson.id == lesson_id)
+    state = states[(course_id, lesson_id)]
+    if not state.completed:
+        return ContinuePoint(course, lessons[index])
+    for lesson in lessons[index + 1 :] + lessons[:index]:
+        later = states.get((course_id, lesson.id))
+        if later is None or not later.completed:
+            return ContinuePoint(course, lesson)
+    return None
+
+
+def neighbours(course: Course, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+    """Return the lessons before and after this one, across modules."""
+    lessons = course.lessons
+    index = lessons.index(lesson)
+    previous = lessons[index - 1] if index > 0 else None
+    following = lessons[index + 1] if index + 1 < len(lessons) else None
+    return previous, following

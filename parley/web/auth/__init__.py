@@ -1,0 +1,3 @@
+from parley.web.auth.routes import blueprint
+
+__all__ = ["blueprint"]

@@ -1,0 +1,63 @@
+"""Register, log in and log out."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from parley.accounts import AccountError, authenticate, create_user
+from parley.extensions import db
+from parley.web.auth.forms import LoginForm, RegisterForm
+from parley.web.safe_redirect import is_safe_local_path
+
+blueprint = Blueprint("auth", __name__)
+
+BAD_LOGIN = "That email and password do not match an account."
+
+
+def _next_url(form_value: str | None) -> str:
+    target = form_value or request.args.get("next")
+    return target if is_safe_local_path(target) else url_for("learn.dashboard")
+
+
+@blueprint.route("/register", methods=["GET", "POST"])
+def register():
+    form = RegisterForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                db.session, email=form.email.data, name=form.name.data, password=form.password.data
+            )
+        except AccountError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(f"Welcome to Parley, {user.name}.", "success")
+            return redirect(_next_url(form.next.data))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/register.html", form=form), status
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = authenticate(db.session, form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(_next_url(form.next.data))
+        form.form_errors.append(BAD_LOGIN)
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@blueprint.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("You have logged out.", "info")
+    return redirect(url_for("learn.landing"))
+
+
+@blueprint.app_context_processor
+def inject_user():
+    return {"current_user": current_user}

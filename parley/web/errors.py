@@ -1,0 +1,86 @@
+"""Friendly error pages; a 500 logs its traceback under a request id and shows the id."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+TITLES = {
+    400: "That request could not be used",
+    401: "Please log in",
+    403: "You do not have access to this page",
+    404: "Page not found",
+    405: "That action is not allowed here",
+    409: "That changed while you were working",
+    413: "That was too large to accept",
+    429: "Too many attempts",
+}
+
+
+def _request_id() -> str:
+    if "request_id" not in g:
+        g.request_id = secrets.token_hex(6)
+    return g.request_id
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/healthz") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def _render(status: int, title: str, message: str, request_id: str | None = None):
+    if _wants_json():
+        return jsonify(error=title, message=message, request_id=request_id), status
+    page = render_template(
+        "error.html", status=status, title=title, message=message, request_id=request_id
+    )
+    return page, status
+
+
+def handle_http_error(error: HTTPException):
+    status = error.code or 500
+    if status >= 500:
+        return handle_unexpected(error)
+    title = TITLES.get(status, error.name)
+    response = _render(status, title, error.description or title)
+    if status == 429 and getattr(error, "retry_after", None):
+        return response[0], status, {"Retry-After": str(error.retry_after)}
+    return response
+
+
+def handle_csrf_error(error: CSRFError):
+    message = (
+        "This form had expired or did not come from this site, so nothing was saved. "
+        "Go back, reload the page and try again."
+    )
+    return _render(400, "The form could not be accepted", message)
+
+
+def handle_unexpected(error: Exception):
+    request_id = _request_id()
+    original = getattr(error, "original_exception", None) or error
+    if not isinstance(original, HTTPException) or isinstance(original, InternalServerError):
+        from flask import current_app
+
+        current_app.logger.error(
+            "request %s failed: %s %s",
+            request_id,
+            request.method,
+            request.path,
+            exc_info=original if isinstance(original, BaseException) else None,
+        )
+    message = (
+        "Something went wrong on our side and nothing you sent was lost or half-saved. "
+        f"If it happens again, quote the reference {request_id}."
+    )
+    return _render(500, "Something went wrong", message, request_id)
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,3 @@
+from parley.web.learn.routes import blueprint
+
+__all__ = ["blueprint"]

@@ -1,0 +1,98 @@
+"""Landing page, catalogue, course, module and lesson pages, and the learner dashboard."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from parley import progress
+from parley.extensions import db
+from parley.overview import continue_point, course_overview, neighbours
+from parley.web.current import course_or_404, library
+
+blueprint = Blueprint("learn", __name__)
+
+
+def _my_states(course_id: str | None = None) -> dict:
+    if not current_user.is_authenticated:
+        return {}
+    return progress.lesson_states(db.session, current_user.id, course_id)
+
+
+@blueprint.get("/")
+def landing():
+    return render_template("learn/landing.html", courses=library().courses)
+
+
+@blueprint.get("/courses")
+def catalogue():
+    states = _my_states()
+    overviews = [course_overview(course, states) for course in library().courses]
+    return render_template("learn/catalogue.html", overviews=overviews)
+
+
+@blueprint.get("/courses/<course_id>")
+@login_required
+def course(course_id: str):
+    found = course_or_404(course_id)
+    overview = course_overview(found, _my_states(course_id))
+    return render_template("learn/course.html", overview=overview)
+
+
+@blueprint.get("/courses/<course_id>/modules/<module_id>")
+@login_required
+def module(course_id: str, module_id: str):
+    found = course_or_404(course_id)
+    overview = course_overview(found, _my_states(course_id)).module(module_id)
+    if overview is None:
+        abort(404, description="This course has no such module.")
+    return render_template("learn/module.html", course=found, overview=overview)
+
+
+@blueprint.get("/courses/<course_id>/lessons/<lesson_id>")
+@login_required
+def lesson(course_id: str, lesson_id: str):
+    found = course_or_404(course_id)
+    item = found.lessons_by_id.get(lesson_id)
+    if item is None:
+        abort(404, description="This course has no such lesson.")
+    progress.record_lesson_opened(db.session, current_user.id, course_id, lesson_id)
+    db.session.commit()
+    state = _my_states(course_id).get((course_id, lesson_id))
+    previous, following = neighbours(found, item)
+    return render_template(
+        "learn/lesson.html",
+        course=found,
+        module=found.module(item.module_id),
+        lesson=item,
+        state=state,
+        previous=previous,
+        following=following,
+    )
+
+
+@blueprint.post("/courses/<course_id>/lessons/<lesson_id>/complete")
+@login_required
+def complete_lesson(course_id: str, lesson_id: str):
+    found = course_or_404(course_id)
+    item = found.lessons_by_id.get(lesson_id)
+    if item is None:
+        abort(404, description="This course has no such lesson.")
+    progress.mark_lesson_complete(db.session, current_user.id, course_id, lesson_id)
+    db.session.commit()
+    flash(f"Marked “{item.title}” complete.", "success")
+    _, following = neighbours(found, item)
+    if following is not None:
+        return redirect(url_for(".lesson", course_id=course_id, lesson_id=following.id))
+    return redirect(url_for(".course", course_id=course_id))
+
+
+@blueprint.get("/dashboard")
+@login_required
+def dashboard():
+    states = _my_states()
+    courses = library().courses_by_id
+    overviews = [course_overview(course, states) for course in library().courses]
+    return render_template(
+        "learn/dashboard.html",
+        overviews=overviews,
+        resume=continue_point(courses, states),
+    )

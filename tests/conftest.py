@@ -1,0 +1,102 @@
+"""Fixtures in the flaskr style: app, client, runner, auth, plus make_* factories."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from alembic import command
+
+from parley import create_app
+from parley.accounts import create_user
+from parley.cli import alembic_config
+from parley.extensions import db
+from tests.content_files import course_writer
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def make_course(tmp_path: Path):
+    """Write courses/<id>/ with modules {module_id: [lesson ids]}; returns the courses dir."""
+    return course_writer(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build one database through the migrations; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "parley.db"
+    command.upgrade(alembic_config(f"sqlite:///{path}"), "head")
+    return path
+
+
+@pytest.fixture
+def app_config(tmp_path: Path, migrated_template: Path) -> dict:
+    database = tmp_path / "parley.db"
+    shutil.copy(migrated_template, database)
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "WTF_CSRF_ENABLED": False,
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+
+
+@pytest.fixture
+def app(app_config: dict):
+    app = create_app(app_config)
+    yield app
+    from parley.db import Database
+
+    Database.engine(app).dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """Create an account directly; returns its id."""
+    counter = iter(range(1, 100000))
+
+    def make(
+        email: str | None = None,
+        name: str = "Test Learner",
+        role: str = "learner",
+        password: str = PASSWORD,
+    ) -> int:
+        email = email or f"user{next(counter)}@example.com"
+        with app.app_context():
+            user = create_user(db.session, email=email, name=name, password=password, role=role)
+            db.session.commit()
+            return user.id
+
+    return make
+
+
+class AuthActions:
+    def __init__(self, client) -> None:
+        self._client = client
+
+    def register(self, name="Ana Learner", email="ana@example.com", password=PASSWORD, **extra):
+        data = {"name": name, "email": email, "password": password, **extra}
+        return self._client.post("/register", data=data)
+
+    def login(self, email="ana@example.com", password=PASSWORD, **extra):
+        return self._client.post("/login", data={"email": email, "password": password, **extra})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)

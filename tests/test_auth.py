@@ -1,0 +1,93 @@
+from sqlalchemy import select
+
+from parley.extensions import db
+from parley.models import User
+from tests.conftest import PASSWORD
+
+
+def test_register_logs_in_and_lands_on_dashboard(client, auth):
+    response = auth.register()
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/dashboard"
+    assert "My learning" in client.get("/dashboard").text
+
+
+def test_registered_password_is_hashed_never_stored(app, auth):
+    auth.register(password=PASSWORD)
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        assert PASSWORD not in user.password_hash
+        assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+        assert user.role == "learner"
+
+
+def test_emails_are_unique_regardless_of_case(client, auth):
+    auth.register(email="Ana@Example.com")
+    auth.logout()
+    response = auth.register(email="ana@EXAMPLE.com")
+    assert response.status_code == 400
+    assert "already exists" in response.text
+
+
+def test_login_accepts_email_in_any_case(auth):
+    auth.register(email="ana@example.com")
+    auth.logout()
+    response = auth.login(email="  ANA@example.COM ")
+    assert response.status_code == 302
+
+
+def test_wrong_password_and_unknown_email_look_the_same(auth, make_user):
+    make_user(email="ben@example.com")
+    wrong_password = auth.login(email="ben@example.com", password="not the password")
+    unknown_email = auth.login(email="nobody@example.com", password="not the password")
+    assert wrong_password.status_code == unknown_email.status_code == 400
+    message = "That email and password do not match an account."
+    assert message in wrong_password.text
+    assert message in unknown_email.text
+
+
+def test_short_password_is_refused_with_a_message(auth):
+    response = auth.register(password="short")
+    assert response.status_code == 400
+    assert "at least 10 characters" in response.text
+
+
+def test_missing_fields_are_named(auth):
+    response = auth.register(name="", email="")
+    assert response.status_code == 400
+    assert response.text.count("This field is required.") >= 2
+
+
+def test_logout_is_post_only(client, auth):
+    auth.register()
+    assert client.get("/logout").status_code == 405
+    assert auth.logout().status_code == 302
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_pages_need_login_and_return_after_it(client, auth, make_user):
+    make_user(email="cat@example.com")
+    response = client.get("/courses/impasse/modules/walkouts")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+    login = auth.login(email="cat@example.com", next="/courses/impasse/modules/walkouts")
+    assert login.headers["Location"] == "/courses/impasse/modules/walkouts"
+
+
+def test_login_never_redirects_to_another_site(auth, make_user):
+    make_user(email="dan@example.com")
+    for target in ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:x"]:
+        response = auth.login(email="dan@example.com", next=target)
+        assert response.headers["Location"] == "/dashboard", target
+        auth.logout()
+
+
+def test_public_pages_do_not_need_login(client):
+    for path in ["/", "/courses", "/login", "/register"]:
+        assert client.get(path).status_code == 200, path
+
+
+def test_no_web_path_makes_an_instructor(app, auth):
+    auth.register(role="instructor")
+    with app.app_context():
+        assert db.session.scalar(select(User.role)) == "learner"

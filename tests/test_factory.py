@@ -1,0 +1,60 @@
+import pytest
+
+from parley import create_app
+from parley.config import ConfigError
+
+
+def test_testing_config_is_used(app):
+    assert app.testing
+    assert app.config["SECRET_KEY"] == "test-secret-key"
+
+
+def test_healthz_does_a_database_round_trip(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_healthz_is_503_when_database_is_unreachable(app_config, tmp_path):
+    app_config["DATABASE_URL"] = f"sqlite:///{tmp_path}/missing-folder/x.db"
+    client = create_app(app_config).test_client()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["status"] == "unavailable"
+
+
+def test_secret_key_is_required_outside_development(app_config):
+    app_config.update(ENV="production", SECRET_KEY=None, TESTING=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY is required"):
+        create_app(app_config)
+
+
+def test_development_secret_key_is_generated_once_with_mode_600(tmp_path, app_config, monkeypatch):
+    from parley.config import development_secret_key
+
+    first = development_secret_key(tmp_path)
+    assert development_secret_key(tmp_path) == first
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_environment_overrides_defaults(monkeypatch, app_config, tmp_path):
+    monkeypatch.setenv("PARLEY_COURSES_DIR", str(tmp_path / "elsewhere"))
+    from parley.config import content_dirs
+
+    courses, _ = content_dirs()
+    assert courses == tmp_path / "elsewhere"
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert "Traceback" not in response.text
+
+
+def test_every_response_has_security_headers(client):
+    response = client.get("/")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"

@@ -1,0 +1,110 @@
+"""Progress is kept per account and keyed by stable ids."""
+
+from parley import create_app
+from tests.content_files import lesson_front, write_lesson
+
+
+def test_opening_a_lesson_records_first_and_last_opened(app, client, auth):
+    from parley import progress
+    from parley.extensions import db
+
+    auth.register()
+    client.get("/courses/impasse/lessons/impasse-defined")
+    client.get("/courses/impasse/lessons/impasse-defined")
+    with app.app_context():
+        (state,) = progress.lesson_states(db.session, 1).values()
+        assert state.first_opened_at <= state.last_opened_at
+        assert state.completed_at is None
+
+
+def test_mark_complete_updates_module_and_course_progress(client, auth):
+    auth.register()
+    response = client.post("/courses/impasse/lessons/impasse-defined/complete")
+    assert response.status_code == 302
+    module_page = client.get("/courses/impasse/modules/what-is-impasse").text
+    assert 'value="33"' in module_page  # 1 of 3 lessons
+    assert "completed" in module_page
+
+
+def test_completing_twice_keeps_the_first_completion_time(app, client, auth):
+    from parley import progress
+    from parley.extensions import db
+
+    auth.register()
+    client.post("/courses/impasse/lessons/impasse-defined/complete")
+    with app.app_context():
+        first = next(iter(progress.lesson_states(db.session, 1).values())).completed_at
+    client.post("/courses/impasse/lessons/impasse-defined/complete")
+    with app.app_context():
+        again = next(iter(progress.lesson_states(db.session, 1).values())).completed_at
+    assert again == first
+
+
+def test_progress_is_per_account(client, auth):
+    auth.register(email="one@example.com")
+    client.post("/courses/impasse/lessons/impasse-defined/complete")
+    auth.logout()
+    auth.register(email="two@example.com")
+    page = client.get("/courses/impasse/modules/what-is-impasse").text
+    assert 'value="0"' in page
+
+
+def _content(make_course, title: str, order: list[str], module: str = "basics"):
+    root = make_course(modules={module: order, "later": ["final-lesson"]})
+    for number, lesson_id in enumerate(order, start=1):
+        title_here = title if lesson_id == "tracked-lesson" else None
+        write_lesson(
+            root / "demo" / module / f"{number:02d}-{lesson_id}.md",
+            lesson_front(lesson_id, title=title_here),
+        )
+    return root
+
+
+def test_progress_survives_retitling_reordering_and_moving(app_config, tmp_path, make_course):
+    first = _content(make_course, "Old title", ["tracked-lesson", "other-lesson"])
+    app_config["COURSES_DIR"] = str(first)
+    client = create_app(app_config).test_client()
+    client.post(
+        "/register", data={"name": "A", "email": "a@example.com", "password": "a long password"}
+    )
+    client.post("/courses/demo/lessons/tracked-lesson/complete")
+
+    moved = tmp_path / "moved"
+    make_course(
+        modules={"basics": ["other-lesson"], "later": ["final-lesson", "tracked-lesson"]},
+        root=moved,
+    )
+    write_lesson(
+        next((moved / "demo" / "later").glob("02-*.md")),
+        lesson_front("tracked-lesson", title="A brand new title"),
+    )
+    app_config["COURSES_DIR"] = str(moved)
+    client = create_app(app_config).test_client()
+    client.post("/login", data={"email": "a@example.com", "password": "a long password"})
+    page = client.get("/courses/demo/modules/later").text
+    assert "A brand new title" in page
+    assert 'value="50"' in page  # 1 of the 2 lessons now in "later"
+
+
+def test_removed_lesson_keeps_its_history(app_config, tmp_path, make_course):
+    from parley import progress
+    from parley.extensions import db
+
+    root = make_course(modules={"basics": ["kept-lesson", "doomed-lesson"]})
+    app_config["COURSES_DIR"] = str(root)
+    app = create_app(app_config)
+    client = app.test_client()
+    client.post(
+        "/register", data={"name": "A", "email": "a@example.com", "password": "a long password"}
+    )
+    client.post("/courses/demo/lessons/doomed-lesson/complete")
+
+    smaller = make_course(modules={"basics": ["kept-lesson"]}, root=tmp_path / "smaller")
+    app_config["COURSES_DIR"] = str(smaller)
+    app = create_app(app_config)
+    client = app.test_client()
+    client.post("/login", data={"email": "a@example.com", "password": "a long password"})
+    assert client.get("/dashboard").status_code == 200
+    assert client.get("/courses/demo/lessons/doomed-lesson").status_code == 404
+    with app.app_context():
+        assert ("demo", "doomed-lesson") in progress.lesson_states(db.session, 1)

@@ -1,0 +1,77 @@
+def test_landing_shows_what_parley_is_and_the_catalogue(client):
+    page = client.get("/").text
+    assert "Negotiation: Overcoming Impasse" in page
+    assert "Sign up" in page and "Log in" in page
+
+
+def test_catalogue_lists_courses_for_visitors(client):
+    page = client.get("/courses").text
+    assert 'href="/courses/impasse"' in page
+
+
+def test_course_page_lists_modules_with_progress_bars(client, auth):
+    auth.register()
+    page = client.get("/courses/impasse").text
+    for title in [
+        "What impasse is",
+        "Strategies to overcome impasse",
+        "Walkouts",
+        "When no agreement is better",
+    ]:
+        assert title in page
+    assert page.count("<progress") == 5  # the course and each module
+
+
+def test_module_page_shows_objectives_lessons_and_minutes(client, auth):
+    auth.register()
+    page = client.get("/courses/impasse/modules/what-is-impasse").text
+    assert "What you&#39;ll learn" in page or "What you'll learn" in page
+    assert "Tell a temporary impasse from a lasting deadlock" in page
+    assert "min" in page
+    assert 'href="/courses/impasse/lessons/when-impasse-strikes"' in page
+
+
+def test_lesson_page_has_objectives_toc_body_and_neighbours(client, auth):
+    auth.register()
+    page = client.get("/courses/impasse/lessons/when-impasse-strikes").text
+    assert "On this page" in page and 'href="#batna"' in page
+    assert 'id="batna"' in page
+    assert 'rel="prev" href="/courses/impasse/lessons/impasse-defined"' in page
+    assert 'rel="next" href="/courses/impasse/lessons/handling-impasse-gracefully"' in page
+    assert "Mark complete" in page
+
+
+def test_unknown_course_module_or_lesson_is_404(client, auth):
+    auth.register()
+    assert client.get("/courses/nope").status_code == 404
+    assert client.get("/courses/impasse/modules/nope").status_code == 404
+    assert client.get("/courses/impasse/lessons/nope").status_code == 404
+    assert client.post("/courses/impasse/lessons/nope/complete").status_code == 404
+
+
+def test_dashboard_offers_to_continue_where_you_left_off(client, auth):
+    auth.register()
+    client.get("/courses/impasse/lessons/when-impasse-strikes")
+    page = client.get("/dashboard").text
+    assert "Continue where you left off" in page
+    assert 'href="/courses/impasse/lessons/when-impasse-strikes">When impasse strikes' in page
+
+
+def test_dashboard_continues_after_the_last_completed_lesson(client, auth):
+    auth.register()
+    client.post("/courses/impasse/lessons/impasse-defined/complete")
+    page = client.get("/dashboard").text
+    assert 'href="/courses/impasse/lessons/when-impasse-strikes"' in page
+
+
+def test_new_learner_journey_keeps_progress_across_logins(client, auth):
+    auth.register(email="newbie@example.com")
+    assert client.get("/courses/impasse/lessons/impasse-defined").status_code == 200
+    client.post("/courses/impasse/lessons/impasse-defined/complete")
+    auth.logout()
+    assert client.get("/dashboard").status_code == 302
+    auth.login(email="newbie@example.com")
+    page = client.get("/dashboard").text
+    assert "1/3" in page
+    lesson = client.get("/courses/impasse/lessons/impasse-defined").text
+    assert "You completed this lesson." in lesson
