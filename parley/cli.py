@@ -12,7 +12,9 @@ from flask.cli import AppGroup
 from parley.accounts import AccountError, create_user, set_role
 from parley.config import content_dirs
 from parley.content import load_library
+from parley.content.coverage import coverage_table
 from parley.extensions import db
+from parley.grading.explain import explain
 from parley.models import ROLES
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -88,7 +90,30 @@ def check_command(courses_dir: Path | None, quizzes_dir: Path | None) -> None:
     library, report = load_library(courses_dir or default_courses, quizzes_dir or default_quizzes)
     for problem in report.problems:
         click.echo(str(problem))
+    for course_quizzes in library.quizzes_by_course.values():
+        course = library.course(course_quizzes.course_id)
+        for line in coverage_table(course, course_quizzes):
+            click.echo(line)
     counts = library.counts()
     summary = ", ".join(f"{number} {name}" for name, number in counts.items())
     click.echo(f"{summary}, {len(report.errors)} errors, {len(report.warnings)} warnings")
     sys.exit(1 if report.errors else 0)
+
+
+@content_cli.command("explain")
+@click.argument("question_id")
+@click.option("--courses", "courses_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--quizzes", "quizzes_dir", type=click.Path(path_type=Path), default=None)
+def explain_command(question_id: str, courses_dir: Path | None, quizzes_dir: Path | None) -> None:
+    """Show a question's facts, the rules that fired and the derived answer."""
+    default_courses, default_quizzes = content_dirs()
+    library, report = load_library(courses_dir or default_courses, quizzes_dir or default_quizzes)
+    for course_quizzes in library.quizzes_by_course.values():
+        for question in course_quizzes.questions:
+            if question.id == question_id:
+                for line in explain(course_quizzes.rulebook, question):
+                    click.echo(line)
+                return
+    problems = [str(p) for p in report.errors if question_id in p.message]
+    detail = ("\n" + "\n".join(problems)) if problems else ""
+    raise click.ClickException(f"no loaded question has id '{question_id}'{detail}")

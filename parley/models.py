@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ROLES = ("learner", "instructor")
@@ -57,3 +58,59 @@ class LessonProgress(Base):
 
 
 Index("ix_lesson_progress_user_last_opened", LessonProgress.user_id, LessonProgress.last_opened_at)
+
+
+class QuestionVersion(Base):
+    """A snapshot of a question as it was shown, keyed by its content fingerprint."""
+
+    __tablename__ = "question_version"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    course_id: Mapped[str] = mapped_column(String(80))
+    quiz_id: Mapped[str] = mapped_column(String(80))
+    question_id: Mapped[str] = mapped_column(String(80))
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Attempt(Base):
+    """One submitted quiz attempt; submitting the same form twice finds this row again."""
+
+    __tablename__ = "attempt"
+    __table_args__ = (
+        UniqueConstraint("user_id", "submission_token", name="uq_attempt_submission"),
+        Index("ix_attempt_user_quiz", "user_id", "course_id", "quiz_id"),
+        Index("ix_attempt_course_quiz", "course_id", "quiz_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(80))
+    quiz_id: Mapped[str] = mapped_column(String(80))
+    module_id: Mapped[str | None] = mapped_column(String(80))
+    quiz_version: Mapped[str] = mapped_column(String(32))
+    submission_token: Mapped[str] = mapped_column(String(64))
+    score: Mapped[float]
+    pass_mark: Mapped[float]
+    passed: Mapped[bool]
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Answer(Base):
+    """One response within an attempt, with the graded result as it was shown."""
+
+    __tablename__ = "answer"
+    __table_args__ = (Index("ix_answer_question", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempt.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    question_id: Mapped[str] = mapped_column(String(80))
+    question_version_id: Mapped[str] = mapped_column(ForeignKey("question_version.id"))
+    response: Mapped[list[str]] = mapped_column(JSON)
+    confidence: Mapped[str | None] = mapped_column(String(10))
+    score: Mapped[float]
+    correct: Mapped[bool]
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -2,10 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from parley.content import Course, Lesson, Module
+from parley.content.model import CourseQuizzes, Quiz
 from parley.progress import LessonState
+
+
+@dataclass(frozen=True)
+class QuizStatus:
+    quiz: Quiz
+    attempts: int
+    best: float | None
+    latest: float | None
+    passed: bool
+
+    @property
+    def best_percent(self) -> int | None:
+        return None if self.best is None else round(self.best * 100)
+
+    @property
+    def latest_percent(self) -> int | None:
+        return None if self.latest is None else round(self.latest * 100)
+
+
+def quiz_status(quiz: Quiz, attempts: Iterable) -> QuizStatus:
+    """Summarise an account's attempts (newest first) at one quiz."""
+    mine = [a for a in attempts if a.quiz_id == quiz.id]
+    return QuizStatus(
+        quiz=quiz,
+        attempts=len(mine),
+        best=max((a.score for a in mine), default=None),
+        latest=mine[0].score if mine else None,
+        passed=any(a.passed for a in mine),
+    )
 
 
 @dataclass(frozen=True)
@@ -24,6 +55,7 @@ class LessonRow:
 class ModuleOverview:
     module: Module
     lessons: tuple[LessonRow, ...]
+    quiz: QuizStatus | None = None
 
     @property
     def completed(self) -> int:
@@ -39,9 +71,11 @@ class ModuleOverview:
 
     @property
     def status(self) -> str:
+        if self.quiz is not None and self.quiz.passed:
+            return "passed"
         if self.total and self.completed == self.total:
             return "completed"
-        if any(row.state is not None for row in self.lessons):
+        if any(row.state is not None for row in self.lessons) or (self.quiz and self.quiz.attempts):
             return "in progress"
         return "not started"
 
@@ -50,6 +84,7 @@ class ModuleOverview:
 class CourseOverview:
     course: Course
     modules: tuple[ModuleOverview, ...]
+    course_quizzes: tuple[QuizStatus, ...] = ()
 
     @property
     def completed(self) -> int:
@@ -71,8 +106,19 @@ class CourseOverview:
         return next((m for m in self.modules if m.module.id == module_id), None)
 
 
-def course_overview(course: Course, states: dict) -> CourseOverview:
-    """Build a course's progress from {(course_id, lesson_id): LessonState}."""
+def course_overview(
+    course: Course,
+    states: dict,
+    quizzes: CourseQuizzes | None = None,
+    attempts: Iterable = (),
+) -> CourseOverview:
+    """Build a course's progress from lesson states and quiz attempts (newest first)."""
+    attempts = [a for a in attempts if a.quiz_id]
+
+    def status_for(module_id: str) -> QuizStatus | None:
+        quiz = quizzes.quiz_for_module(module_id) if quizzes else None
+        return quiz_status(quiz, attempts) if quiz else None
+
     return CourseOverview(
         course=course,
         modules=tuple(
@@ -82,8 +128,14 @@ def course_overview(course: Course, states: dict) -> CourseOverview:
                     LessonRow(lesson, states.get((course.id, lesson.id)))
                     for lesson in module.lessons
                 ),
+                quiz=status_for(module.id),
             )
             for module in course.modules
+        ),
+        course_quizzes=tuple(
+            quiz_status(q, attempts)
+            for q in (quizzes.quizzes if quizzes else ())
+            if q.module_id is None
         ),
     )
 

@@ -62,7 +62,7 @@ def _content(make_course, title: str, order: list[str], module: str = "basics"):
 
 def test_progress_survives_retitling_reordering_and_moving(app_config, tmp_path, make_course):
     first = _content(make_course, "Old title", ["tracked-lesson", "other-lesson"])
-    app_config["COURSES_DIR"] = str(first)
+    app_config.update(COURSES_DIR=str(first), QUIZZES_DIR=str(tmp_path / "no-quizzes"))
     client = create_app(app_config).test_client()
     client.post(
         "/register", data={"name": "A", "email": "a@example.com", "password": "a long password"}
@@ -91,7 +91,7 @@ def test_removed_lesson_keeps_its_history(app_config, tmp_path, make_course):
     from parley.extensions import db
 
     root = make_course(modules={"basics": ["kept-lesson", "doomed-lesson"]})
-    app_config["COURSES_DIR"] = str(root)
+    app_config.update(COURSES_DIR=str(root), QUIZZES_DIR=str(tmp_path / "no-quizzes"))
     app = create_app(app_config)
     client = app.test_client()
     client.post(

@@ -22,7 +22,7 @@ def default_lesson_href(course_id: str, lesson_id: str) -> str:
     return f"/courses/{course_id}/lessons/{lesson_id}"
 
 
-class _Labeller:
+class Labeller:
     """Names files relative to the folder above the content root, as authors see them."""
 
     def __init__(self, root: Path) -> None:
@@ -39,7 +39,7 @@ def load_courses(
     courses_dir: Path, report: ContentReport, lesson_href: LessonHref = default_lesson_href
 ) -> list[Course]:
     """Load every course folder under courses_dir, adding problems to report."""
-    label = _Labeller(courses_dir)
+    label = Labeller(courses_dir)
     if not courses_dir.is_dir():
         report.error(label(courses_dir), "courses folder does not exist")
         return []
@@ -54,7 +54,7 @@ def load_courses(
 
 
 def _load_course(
-    folder: Path, report: ContentReport, label: _Labeller, lesson_href: LessonHref
+    folder: Path, report: ContentReport, label: Labeller, lesson_href: LessonHref
 ) -> Course | None:
     course_id = folder.name
     spec_path = folder / "course.yaml"
@@ -125,7 +125,7 @@ def _load_module(
     course_id: str,
     spec: ModuleSpec,
     report: ContentReport,
-    label: _Labeller,
+    label: Labeller,
     href: Callable[[str], str],
     lessons_seen: dict[str, Path],
     objectives_seen: dict[str, Path],
@@ -165,7 +165,7 @@ def _load_lesson(
     course_id: str,
     module_id: str,
     report: ContentReport,
-    label: _Labeller,
+    label: Labeller,
     href: Callable[[str], str],
 ) -> Lesson | None:
     name = label(path)
@@ -198,7 +198,7 @@ def _load_lesson(
     )
 
 
-def _check_lesson_links(course: Course, report: ContentReport, label: _Labeller) -> None:
+def _check_lesson_links(course: Course, report: ContentReport, label: Labeller) -> None:
     for lesson in course.lessons:
         for target, anchor in lesson.links:
             other = course.lessons_by_id.get(target)

@@ -5,18 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parley.content.courses import LessonHref, default_lesson_href, load_courses
+from parley.content.courses import Labeller, LessonHref, default_lesson_href, load_courses
 from parley.content.errors import ContentReport
-from parley.content.model import Course
+from parley.content.model import Course, CourseQuizzes, Quiz
+from parley.content.quizzes import load_quizzes
 
 
 @dataclass(frozen=True)
 class Library:
     courses: tuple[Course, ...]
     courses_by_id: dict[str, Course] = field(repr=False, compare=False)
+    quizzes_by_course: dict[str, CourseQuizzes] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def course(self, course_id: str) -> Course | None:
         return self.courses_by_id.get(course_id)
+
+    def quizzes(self, course_id: str) -> CourseQuizzes | None:
+        return self.quizzes_by_course.get(course_id)
+
+    def quiz(self, course_id: str, quiz_id: str) -> Quiz | None:
+        found = self.quizzes_by_course.get(course_id)
+        return found.quiz(quiz_id) if found else None
 
     def counts(self) -> dict[str, int]:
         return {
@@ -24,6 +35,9 @@ class Library:
             "modules": sum(len(c.modules) for c in self.courses),
             "lessons": sum(len(c.lessons) for c in self.courses),
             "objectives": sum(len(c.objectives_by_id) for c in self.courses),
+            "quizzes": sum(len(q.quizzes) for q in self.quizzes_by_course.values()),
+            "questions": sum(len(q.questions) for q in self.quizzes_by_course.values()),
+            "strategies": sum(len(q.rulebook.strategies) for q in self.quizzes_by_course.values()),
         }
 
 
@@ -35,5 +49,10 @@ def load_library(
     """Load all content; return the library and the report of problems found."""
     report = ContentReport()
     courses = load_courses(Path(courses_dir), report, lesson_href)
-    library = Library(courses=tuple(courses), courses_by_id={c.id: c for c in courses})
+    by_id = {c.id: c for c in courses}
+    quizzes = {}
+    if quizzes_dir is not None:
+        label = Labeller(Path(quizzes_dir))
+        quizzes = load_quizzes(Path(quizzes_dir), by_id, report, label, lesson_href)
+    library = Library(courses=tuple(courses), courses_by_id=by_id, quizzes_by_course=quizzes)
     return library, report

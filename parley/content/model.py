@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from parley.grading.model import Question, RuleBook
+
 
 @dataclass(frozen=True)
 class Objective:
@@ -76,3 +78,40 @@ class Course:
 
     def module(self, module_id: str) -> Module | None:
         return next((m for m in self.modules if m.id == module_id), None)
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """A module quiz (or a course-wide check when module_id is None)."""
+
+    id: str
+    course_id: str
+    module_id: str | None
+    title: str
+    summary: str
+    pass_mark: float
+    questions: tuple[Question, ...]
+    version: str
+    question_versions: dict[str, str] = field(repr=False, compare=False)
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+@dataclass(frozen=True)
+class CourseQuizzes:
+    """A course's rule book and quizzes."""
+
+    course_id: str
+    rulebook: RuleBook
+    quizzes: tuple[Quiz, ...]
+
+    def quiz(self, quiz_id: str) -> Quiz | None:
+        return next((q for q in self.quizzes if q.id == quiz_id), None)
+
+    def quiz_for_module(self, module_id: str) -> Quiz | None:
+        return next((q for q in self.quizzes if q.module_id == module_id), None)
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for quiz in self.quizzes for q in quiz.questions)

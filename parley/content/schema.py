@@ -52,3 +52,82 @@ def describe(error: ValidationError) -> str:
             message = "must be lower-case letters, digits and hyphens"
         parts.append(f"{where} {message}")
     return "; ".join(parts)
+
+
+ConditionValue = str | list[str] | dict[str, str | list[str]]
+
+
+class FactSpec(Strict):
+    meaning: Text
+    values: dict[Slug, Text] = Field(min_length=2)
+
+
+class RuleSpec(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$", max_length=120)]
+    when: dict[str, ConditionValue] = Field(default_factory=dict)
+    weight: int = Field(default=1, ge=0, le=100)
+    because: Text
+
+
+class LessonSectionSpec(Strict):
+    lesson: Slug
+    section: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class StrategySpec(Strict):
+    id: Slug
+    name: Text
+    kind: str
+    statement: Text
+    teaches: LessonSectionSpec
+    sequence: Slug | None = None
+    step: int | None = Field(default=None, ge=1)
+    last_resort: bool = False
+    recommended: list[RuleSpec] = Field(default_factory=list)
+    mistakes: list[RuleSpec] = Field(default_factory=list)
+
+
+class SequenceSpec(Strict):
+    name: Text
+    because: Text
+
+
+class RuleBookSpec(Strict):
+    facts: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], FactSpec]
+    sequences: dict[Slug, SequenceSpec] = Field(default_factory=dict)
+    strategies: list[StrategySpec] = Field(min_length=1)
+
+
+class OptionSpec(Strict):
+    strategy: Slug
+    label: str | None = None
+    feedback: str = ""
+    next: Slug | None = None
+
+
+class StepSpec(Strict):
+    id: Slug
+    situation: Text
+    prompt: str = ""
+    facts: dict[str, str] = Field(default_factory=dict)
+    options: list[Slug | OptionSpec] = Field(min_length=2)
+
+
+class QuestionSpec(Strict):
+    id: Slug
+    kind: str
+    objectives: list[Slug] = Field(min_length=1)
+    scenario: Text
+    prompt: str = ""
+    facts: dict[str, str] = Field(default_factory=dict)
+    options: list[Slug | OptionSpec] = Field(default_factory=list)
+    steps: list[StepSpec] = Field(default_factory=list)
+    expect: str | list[str] | None = None
+
+
+class QuizSpec(Strict):
+    title: Text
+    module: Slug | None = None
+    summary: str = ""
+    pass_mark: float = Field(default=0.8, gt=0, le=1)
+    questions: list[QuestionSpec] = Field(min_length=1)

@@ -146,11 +146,11 @@ def test_lesson_links_become_lesson_urls(make_course):
     assert 'href="/courses/demo/lessons/second-lesson#first"' in html
 
 
-def test_app_start_up_stops_with_the_report(make_course, app_config):
+def test_app_start_up_stops_with_the_report(make_course, app_config, tmp_path):
     from parley import create_app
 
     root = make_course(modules={"basics": ["same-id", "same-id"]})
-    app_config["COURSES_DIR"] = str(root)
+    app_config.update(COURSES_DIR=str(root), QUIZZES_DIR=str(tmp_path / "no-quizzes"))
     with pytest.raises(ContentInvalid) as caught:
         create_app(app_config)
     assert "duplicate lesson id 'same-id'" in str(caught.value)
@@ -161,6 +161,7 @@ def test_entry_point_exits_with_a_message_not_a_traceback(make_course, monkeypat
 
     root = make_course(modules={"basics": ["same-id", "same-id"]})
     monkeypatch.setenv("PARLEY_COURSES_DIR", str(root))
+    monkeypatch.setenv("PARLEY_QUIZZES_DIR", str(tmp_path / "no-quizzes"))
     monkeypatch.setenv("PARLEY_DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
     with pytest.raises(SystemExit) as caught:
         entry.create_app()

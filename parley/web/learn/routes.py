@@ -3,8 +3,9 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from parley import progress
+from parley import attempts, progress
 from parley.extensions import db
+from parley.mastery import mastery
 from parley.overview import continue_point, course_overview, neighbours
 from parley.web.current import course_or_404, library
 
@@ -15,6 +16,16 @@ def _my_states(course_id: str | None = None) -> dict:
     if not current_user.is_authenticated:
         return {}
     return progress.lesson_states(db.session, current_user.id, course_id)
+
+
+def _my_overview(course):
+    """The current account's progress in one course: lessons and quizzes."""
+    return course_overview(
+        course,
+        _my_states(course.id),
+        library().quizzes(course.id),
+        attempts.attempts_for(db.session, current_user.id, course.id),
+    )
 
 
 @blueprint.get("/")
@@ -33,15 +44,14 @@ def catalogue():
 @login_required
 def course(course_id: str):
     found = course_or_404(course_id)
-    overview = course_overview(found, _my_states(course_id))
-    return render_template("learn/course.html", overview=overview)
+    return render_template("learn/course.html", overview=_my_overview(found))
 
 
 @blueprint.get("/courses/<course_id>/modules/<module_id>")
 @login_required
 def module(course_id: str, module_id: str):
     found = course_or_404(course_id)
-    overview = course_overview(found, _my_states(course_id)).module(module_id)
+    overview = _my_overview(found).module(module_id)
     if overview is None:
         abort(404, description="This course has no such module.")
     return render_template("learn/module.html", course=found, overview=overview)
@@ -89,10 +99,15 @@ def complete_lesson(course_id: str, lesson_id: str):
 @login_required
 def dashboard():
     states = _my_states()
-    courses = library().courses_by_id
-    overviews = [course_overview(course, states) for course in library().courses]
+    courses = library().courses
+    overviews = [_my_overview(course) for course in courses]
+    masteries = {
+        course.id: mastery(course, attempts.latest_answers(db.session, current_user.id, course.id))
+        for course in courses
+    }
     return render_template(
         "learn/dashboard.html",
         overviews=overviews,
-        resume=continue_point(courses, states),
+        masteries=masteries,
+        resume=continue_point(library().courses_by_id, states),
     )

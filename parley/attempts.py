@@ -1,0 +1,224 @@
+"""Record quiz attempts and read them back; takes a session, never commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from parley.content.model import Quiz
+from parley.grading import Question, QuestionResult, Response
+from parley.grading.quiz import QuizResult
+from parley.models import Answer, Attempt, QuestionVersion, utcnow
+
+
+def question_snapshot(question: Question) -> dict[str, Any]:
+    """What the learner saw of a question, enough to show a review without the content file."""
+    return {
+        "id": question.id,
+        "kind": question.kind,
+        "objectives": list(question.objectives),
+        "scenario_html": question.scenario_html,
+        "prompt": question.prompt,
+        "options": [{"id": o.strategy_id, "label": o.label} for o in question.options],
+        "steps": [
+            {
+                "id": s.id,
+                "situation_html": s.situation_html,
+                "prompt": s.prompt,
+                "options": [{"id": o.strategy_id, "label": o.label} for o in s.options],
+            }
+            for s in question.steps
+        ],
+    }
+
+
+def result_record(result: QuestionResult, lesson_titles: dict[str, str]) -> dict[str, Any]:
+    """The graded result as stored, so later content edits never rewrite a review."""
+    return {
+        "summary": result.summary,
+        "key": list(result.key),
+        "verdicts": [
+            {
+                "option": v.strategy_id,
+                "label": v.label,
+                "chosen": v.chosen,
+                "verdict": v.verdict,
+                "rule": v.rule_id,
+                "reason": v.reason,
+                "note": v.note,
+                "step": v.step_id,
+                "lesson": v.teaches.lesson_id,
+                "anchor": v.teaches.anchor,
+                "lesson_title": lesson_titles.get(v.teaches.lesson_id, v.teaches.lesson_id),
+            }
+            for v in result.verdicts
+        ],
+    }
+
+
+def find_attempt_by_token(session: Session, user_id: int, token: str) -> Attempt | None:
+    return session.scalar(
+        select(Attempt).where(Attempt.user_id == user_id, Attempt.submission_token == token)
+    )
+
+
+def _ensure_version(session: Session, quiz: Quiz, question: Question) -> str:
+    version_id = quiz.question_versions[question.id]
+    if session.get(QuestionVersion, version_id) is None:
+        session.add(
+            QuestionVersion(
+                id=version_id,
+                course_id=quiz.course_id,
+                quiz_id=quiz.id,
+                question_id=question.id,
+                snapshot=question_snapshot(question),
+            )
+        )
+        session.flush()
+    return version_id
+
+
+def record_attempt(
+    session: Session,
+    *,
+    user_id: int,
+    quiz: Quiz,
+    token: str,
+    graded: QuizResult,
+    responses: dict[str, Response],
+    lesson_titles: dict[str, str],
+    now: datetime | None = None,
+) -> Attempt:
+    """Store an attempt with every answer and the question versions it answered."""
+    attempt = Attempt(
+        user_id=user_id,
+        course_id=quiz.course_id,
+        quiz_id=quiz.id,
+        module_id=quiz.module_id,
+        quiz_version=quiz.version,
+        submission_token=token,
+        score=graded.score,
+        pass_mark=quiz.pass_mark,
+        passed=graded.passed,
+        submitted_at=now or utcnow(),
+    )
+    session.add(attempt)
+    session.flush()
+    for position, (question, result) in enumerate(
+        zip(quiz.questions, graded.results, strict=True), start=1
+    ):
+        response = responses[question.id]
+        session.add(
+            Answer(
+                attempt_id=attempt.id,
+                position=position,
+                question_id=question.id,
+                question_version_id=_ensure_version(session, quiz, question),
+                response=list(response.choices),
+                confidence=response.confidence,
+                score=result.score,
+                correct=result.correct,
+                result=result_record(result, lesson_titles),
+            )
+        )
+    session.flush()
+    return attempt
+
+
+@dataclass(frozen=True)
+class AttemptSummary:
+    id: int
+    quiz_id: str
+    score: float
+    passed: bool
+    submitted_at: datetime
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
+def attempts_for(session: Session, user_id: int, course_id: str, quiz_id: str | None = None):
+    """Return the account's attempts in a course (one quiz if given), newest first."""
+    query = select(Attempt).where(Attempt.user_id == user_id, Attempt.course_id == course_id)
+    if quiz_id is not None:
+        query = query.where(Attempt.quiz_id == quiz_id)
+    rows = session.scalars(query.order_by(Attempt.submitted_at.desc(), Attempt.id.desc()))
+    return [AttemptSummary(a.id, a.quiz_id, a.score, a.passed, a.submitted_at) for a in rows]
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    position: int
+    question_id: str
+    snapshot: dict[str, Any]
+    response: list[str]
+    confidence: str | None
+    score: float
+    correct: bool
+    result: dict[str, Any]
+
+
+def attempt_with_answers(
+    session: Session, user_id: int, attempt_id: int
+) -> tuple[Attempt, list[StoredAnswer]] | None:
+    """Return one of the account's attempts with its answers, or None if not theirs."""
+    attempt = session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != user_id:
+        return None
+    rows = session.execute(
+        select(Answer, QuestionVersion.snapshot)
+        .join(QuestionVersion, Answer.question_version_id == QuestionVersion.id)
+        .where(Answer.attempt_id == attempt_id)
+        .order_by(Answer.position)
+    )
+    answers = [
+        StoredAnswer(
+            a.position,
+            a.question_id,
+            snapshot,
+            a.response,
+            a.confidence,
+            a.score,
+            a.correct,
+            a.result,
+        )
+        for a, snapshot in rows
+    ]
+    return attempt, answers
+
+
+@dataclass(frozen=True)
+class LatestAnswer:
+    question_id: str
+    objectives: tuple[str, ...]
+    score: float
+    correct: bool
+    confidence: str | None
+
+
+def latest_answers(session: Session, user_id: int, course_id: str) -> list[LatestAnswer]:
+    """Return the account's most recent answer to each question of a course."""
+    rows = session.execute(
+        select(
+            Answer.question_id,
+            Answer.score,
+            Answer.correct,
+            Answer.confidence,
+            QuestionVersion.snapshot,
+        )
+        .join(Attempt, Answer.attempt_id == Attempt.id)
+        .join(QuestionVersion, Answer.question_version_id == QuestionVersion.id)
+        .where(Attempt.user_id == user_id, Attempt.course_id == course_id)
+        .order_by(Attempt.submitted_at, Attempt.id)
+    )
+    latest: dict[str, LatestAnswer] = {}
+    for question_id, score, correct, confidence, snapshot in rows:
+        latest[question_id] = LatestAnswer(
+            question_id, tuple(snapshot.get("objectives", ())), score, correct, confidence
+        )
+    return list(latest.values())

@@ -1,0 +1,378 @@
+"""Load quizzes/<course>/rules.yaml and the quiz files beside it, and check them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from parley.content.errors import ContentReport
+from parley.content.markdown import render
+from parley.content.model import Course, CourseQuizzes, Quiz
+from parley.content.schema import (
+    ConditionValue,
+    OptionSpec,
+    QuestionSpec,
+    QuizSpec,
+    RuleBookSpec,
+    RuleSpec,
+    describe,
+)
+from parley.content.yamlfile import load_yaml
+from parley.grading import (
+    KINDS,
+    Condition,
+    DerivationError,
+    Fact,
+    LessonRef,
+    Option,
+    Question,
+    Rule,
+    RuleBook,
+    Sequence,
+    Step,
+    Strategy,
+    derive,
+)
+from parley.grading.model import STRATEGY_KINDS
+
+RULES_FILE = "rules.yaml"
+
+
+def fingerprint(data: object) -> str:
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def load_quizzes(
+    quizzes_dir: Path,
+    courses: Mapping[str, Course],
+    report: ContentReport,
+    label: Callable[[Path], str],
+    lesson_href: Callable[[str, str], str],
+) -> dict[str, CourseQuizzes]:
+    """Load every quizzes/<course>/ folder; add problems to report."""
+    if not quizzes_dir.is_dir():
+        return {}
+    loaded = {}
+    for folder in sorted(p for p in quizzes_dir.iterdir() if p.is_dir()):
+        if folder.name.startswith((".", "_")):
+            continue
+        course = courses.get(folder.name)
+        if course is None:
+            report.error(label(folder), f"there is no course '{folder.name}' in the courses folder")
+            continue
+        found = _load_course_quizzes(folder, course, report, label, lesson_href)
+        if found is not None:
+            loaded[course.id] = found
+    return loaded
+
+
+def _load_course_quizzes(folder, course, report, label, lesson_href) -> CourseQuizzes | None:
+    rules_path = folder / RULES_FILE
+    if not rules_path.is_file():
+        report.error(label(rules_path), "is missing (every quiz folder needs a rule book)")
+        return None
+    book = _load_rulebook(rules_path, course, report, label(rules_path))
+    if book is None:
+        return None
+    rulebook, book_version = book
+
+    def href(lesson_id: str) -> str:
+        return lesson_href(course.id, lesson_id)
+
+    quizzes: list[Quiz] = []
+    question_files: dict[str, str] = {}
+    modules_seen: dict[str, str] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == RULES_FILE:
+            continue
+        quiz = _load_quiz(path, course, rulebook, book_version, report, label(path), href)
+        if quiz is None:
+            continue
+        for question in quiz.questions:
+            if question.id in question_files:
+                report.error(
+                    label(path),
+                    f"question id '{question.id}' is also used in {question_files[question.id]}",
+                )
+            question_files.setdefault(question.id, label(path))
+        if quiz.module_id is not None:
+            if quiz.module_id in modules_seen:
+                report.error(
+                    label(path),
+                    f"module '{quiz.module_id}' already has a quiz: {modules_seen[quiz.module_id]}",
+                )
+            modules_seen.setdefault(quiz.module_id, label(path))
+        quizzes.append(quiz)
+
+    assessed = {o for quiz in quizzes for q in quiz.questions for o in q.objectives}
+    for objective in course.objectives_by_id.values():
+        if objective.id not in assessed:
+            report.warning(
+                label(folder),
+                f"objective '{objective.id}' (lesson {objective.lesson_id}) is not assessed "
+                "by any question",
+            )
+    return CourseQuizzes(course.id, rulebook, tuple(quizzes))
+
+
+def _conditions(
+    rule: RuleSpec, facts: Mapping[str, Fact], where: str, report: ContentReport, name: str
+) -> tuple[Condition, ...]:
+    conditions = []
+    for fact_name, raw in rule.when.items():
+        negated = False
+        value: ConditionValue = raw
+        if isinstance(raw, dict):
+            if set(raw) != {"not"}:
+                report.error(name, f"{where}: condition on '{fact_name}' may only use 'not'")
+                continue
+            negated, value = True, raw["not"]
+        values = frozenset([value] if isinstance(value, str) else value)
+        fact = facts.get(fact_name)
+        if fact is None:
+            report.error(name, f"{where}: unknown fact '{fact_name}'")
+            continue
+        for unknown in sorted(values - set(fact.values)):
+            report.error(
+                name,
+                f"{where}: '{unknown}' is not a value of fact '{fact_name}' "
+                f"(allowed: {', '.join(fact.values)})",
+            )
+        conditions.append(Condition(fact_name, values & set(fact.values), negated))
+    return tuple(conditions)
+
+
+def _load_rulebook(path: Path, course: Course, report: ContentReport, name: str):
+    data = load_yaml(path, report, name)
+    if data is None:
+        if not any(p.path == name for p in report.problems):
+            report.error(name, "is empty")
+        return None
+    try:
+        spec = RuleBookSpec.model_validate(data)
+    except ValidationError as exc:
+        report.error(name, describe(exc))
+        return None
+    errors_before = len(report.errors)
+    facts = {n: Fact(n, f.meaning, dict(f.values)) for n, f in spec.facts.items()}
+    sequences = {i: Sequence(i, s.name, s.because) for i, s in spec.sequences.items()}
+    strategies: dict[str, Strategy] = {}
+    rule_ids: set[str] = set()
+    for item in spec.strategies:
+        where = f"strategy '{item.id}'"
+        if item.id in strategies:
+            report.error(name, f"{where} is declared twice")
+            continue
+        if item.kind not in STRATEGY_KINDS:
+            report.error(
+                name, f"{where}: unknown kind '{item.kind}' (one of {', '.join(STRATEGY_KINDS)})"
+            )
+        _check_section(item.teaches.lesson, item.teaches.section, course, report, name, where)
+        if item.sequence is not None and item.sequence not in sequences:
+            report.error(name, f"{where}: unknown sequence '{item.sequence}'")
+        if (item.sequence is None) != (item.step is None):
+            report.error(name, f"{where}: a sequence and a step go together")
+        if item.kind == "mistake" and not item.mistakes:
+            report.error(name, f"{where}: a strategy of kind mistake needs a mistakes rule")
+        if item.kind != "mistake" and not item.recommended:
+            report.error(name, f"{where}: has no recommended rule, so it can never be right")
+        rules: dict[str, list[Rule]] = {"recommended": [], "mistake": []}
+        for verdict, specs in (("recommended", item.recommended), ("mistake", item.mistakes)):
+            for rule in specs:
+                if rule.id in rule_ids:
+                    report.error(name, f"rule id '{rule.id}' is used twice")
+                rule_ids.add(rule.id)
+                conditions = _conditions(rule, facts, f"rule '{rule.id}'", report, name)
+                rules[verdict].append(
+                    Rule(rule.id, item.id, verdict, conditions, rule.because.strip(), rule.weight)
+                )
+        strategies[item.id] = Strategy(
+            id=item.id,
+            name=item.name,
+            kind=item.kind,
+            statement=item.statement,
+            teaches=LessonRef(item.teaches.lesson, item.teaches.section),
+            recommended=tuple(rules["recommended"]),
+            mistakes=tuple(rules["mistake"]),
+            sequence=item.sequence,
+            step=item.step,
+            last_resort=item.last_resort,
+        )
+    if len(report.errors) > errors_before:
+        return None
+    return RuleBook(course.id, facts, strategies, sequences), fingerprint(data)
+
+
+def _check_section(lesson_id, anchor, course, report, name, where) -> None:
+    lesson = course.lessons_by_id.get(lesson_id)
+    if lesson is None:
+        report.error(name, f"{where}: teaches lesson '{lesson_id}', which does not exist")
+    elif anchor not in lesson.anchors:
+        report.error(
+            name,
+            f"{where}: lesson '{lesson_id}' has no section with anchor '{anchor}' "
+            f"(it has: {', '.join(sorted(lesson.anchors)) or 'none'})",
+        )
+
+
+def _load_quiz(path, course, book, book_version, report, name, href) -> Quiz | None:
+    quiz_id = path.stem
+    data = load_yaml(path, report, name)
+    if data is None:
+        if not any(p.path == name for p in report.problems):
+            report.error(name, "is empty")
+        return None
+    try:
+        spec = QuizSpec.model_validate(data)
+    except ValidationError as exc:
+        report.error(name, describe(exc))
+        return None
+    if spec.module is not None and course.module(spec.module) is None:
+        report.error(name, f"unknown module '{spec.module}' (not in course '{course.id}')")
+        return None
+    questions = []
+    versions = {}
+    for raw, item in zip(data["questions"], spec.questions, strict=True):
+        question = _build_question(item, course, book, report, name, href)
+        if question is not None:
+            questions.append(question)
+            versions[question.id] = fingerprint(raw)
+    if len(questions) != len(spec.questions):
+        return None
+    return Quiz(
+        id=quiz_id,
+        course_id=course.id,
+        module_id=spec.module,
+        title=spec.title,
+        summary=spec.summary,
+        pass_mark=spec.pass_mark,
+        questions=tuple(questions),
+        version=fingerprint([book_version, data]),
+        question_versions=versions,
+    )
+
+
+def _options(raw_options, book, report, name, where, allow_next: bool) -> tuple[Option, ...]:
+    options = []
+    for raw in raw_options:
+        item = OptionSpec(strategy=raw) if isinstance(raw, str) else raw
+        strategy = book.strategies.get(item.strategy)
+        if strategy is None:
+            report.error(name, f"{where}: unknown strategy '{item.strategy}'")
+            continue
+        if item.next is not None and not allow_next:
+            report.error(name, f"{where}: only branching steps may say 'next'")
+        options.append(
+            Option(item.strategy, item.label or strategy.name, item.feedback.strip(), item.next)
+        )
+    ids = [o.strategy_id for o in options]
+    for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+        report.error(name, f"{where}: option '{duplicate}' is offered twice")
+    return tuple(options)
+
+
+def _check_facts(facts, book, report, name, where) -> None:
+    for fact_name, value in facts.items():
+        fact = book.facts.get(fact_name)
+        if fact is None:
+            report.error(name, f"{where}: unknown fact '{fact_name}'")
+        elif value not in fact.values:
+            report.error(
+                name,
+                f"{where}: '{value}' is not a value of fact '{fact_name}' "
+                f"(allowed: {', '.join(fact.values)})",
+            )
+
+
+def _build_question(
+    item: QuestionSpec, course: Course, book: RuleBook, report, name, href
+) -> Question | None:
+    where = f"question '{item.id}'"
+    errors_before = len(report.errors)
+    if item.kind not in KINDS:
+        report.error(name, f"{where}: unknown kind '{item.kind}' (one of {', '.join(KINDS)})")
+        return None
+    for objective in item.objectives:
+        if objective not in course.objectives_by_id:
+            report.error(
+                name, f"{where}: objective '{objective}' is not taught by any lesson of the course"
+            )
+    _check_facts(item.facts, book, report, name, where)
+    branching = item.kind == "branching"
+    if branching and (item.options or not item.steps):
+        report.error(name, f"{where}: a branching question has steps, not options")
+    if not branching and (item.steps or len(item.options) < 2):
+        report.error(name, f"{where}: needs at least two options (and no steps)")
+    options = _options(item.options, book, report, name, where, allow_next=False)
+    steps = []
+    for step in item.steps:
+        step_where = f"{where} step '{step.id}'"
+        _check_facts(step.facts, book, report, name, step_where)
+        steps.append(
+            Step(
+                id=step.id,
+                situation=step.situation,
+                situation_html=render(step.situation, href).html,
+                facts=dict(step.facts),
+                options=_options(step.options, book, report, name, step_where, allow_next=True),
+                prompt=step.prompt,
+            )
+        )
+    if len(report.errors) > errors_before:
+        return None
+    question = Question(
+        id=item.id,
+        kind=item.kind,
+        objectives=tuple(item.objectives),
+        scenario=item.scenario,
+        scenario_html=render(item.scenario, href).html,
+        prompt=item.prompt,
+        facts=dict(item.facts),
+        options=options,
+        steps=tuple(steps),
+        expect=None if item.expect is None else tuple(_as_list(item.expect)),
+        source=name,
+    )
+    try:
+        key = derive(book, question)
+    except DerivationError as exc:
+        report.error(name, f"{where}: {exc}")
+        return None
+    if question.expect is not None:
+        expected = _expected_answer(question)
+        derived = key.answer
+        same = (
+            set(expected) == set(derived)
+            if question.kind == "all-that-apply"
+            else expected == derived
+        )
+        if not same:
+            report.error(
+                name,
+                f"{where}: expect says {_show(question, expected)}, but the rule book derives "
+                f"{_show(question, derived)}",
+            )
+            return None
+    return question
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _expected_answer(question: Question) -> tuple[str, ...]:
+    expect = question.expect or ()
+    if question.kind == "commit-or-walk" and expect and expect[0] not in ("commit", "walk"):
+        return ("walk", *expect)
+    return tuple(expect)
+
+
+def _show(question: Question, answer: tuple[str, ...]) -> str:
+    if question.kind == "commit-or-walk":
+        return "commit" if answer[0] == "commit" else f"walk away ({', '.join(answer[1:])})"
+    return ", ".join(answer)

@@ -1,0 +1,60 @@
+"""Say why an option is right or wrong under a scenario's facts, citing the rule."""
+
+from __future__ import annotations
+
+from parley.grading.model import Option, OptionVerdict, RuleBook
+from parley.grading.rules import Outcome, describe_conditions
+
+
+def explain(book: RuleBook, outcome: Outcome, key: Outcome | None) -> tuple[str | None, str]:
+    """Return (rule id, reason) for one option; key is the option the rules favour, if one."""
+    strategy = outcome.strategy
+    if outcome.mistaken_by:
+        rule = outcome.mistaken_by[0]
+        return rule.id, rule.because
+    if outcome.status == "recommended":
+        rule = outcome.deciding_rule
+        assert rule is not None
+        if key is None or key.strategy.id == strategy.id or key.weight <= outcome.weight:
+            return rule.id, rule.because
+        better = key.deciding_rule
+        assert better is not None
+        return better.id, (
+            f"{rule.because} Here, though, it is not the strongest move: "
+            f"{key.strategy.name} comes first. {better.because}"
+        )
+    if strategy.recommended:
+        rule = strategy.recommended[0]
+        fits = describe_conditions(book, rule.conditions) or "its conditions hold"
+        return rule.id, (
+            f"{strategy.name} fits when: {fits}. That is not the situation in this scenario."
+        )
+    return None, strategy.statement
+
+
+def verdict_for(
+    book: RuleBook,
+    option: Option,
+    outcome: Outcome,
+    *,
+    chosen: bool,
+    in_key: bool,
+    key: Outcome | None,
+    step_id: str | None = None,
+) -> OptionVerdict:
+    if chosen:
+        verdict: str | None = "right" if in_key else "mistake"
+    else:
+        verdict = "missed" if in_key else None
+    rule_id, reason = explain(book, outcome, None if in_key else key)
+    return OptionVerdict(
+        strategy_id=option.strategy_id,
+        label=option.label,
+        chosen=chosen,
+        verdict=verdict,
+        rule_id=rule_id,
+        reason=reason,
+        teaches=outcome.strategy.teaches,
+        note=option.feedback if (chosen and not in_key) or (in_key and not chosen) else "",
+        step_id=step_id,
+    )

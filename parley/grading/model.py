@@ -1,0 +1,190 @@
+"""The rule book, questions and results as frozen dataclasses (no Flask, no SQLAlchemy)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+KINDS = ("best", "all-that-apply", "commit-or-walk", "order", "branching")
+STRATEGY_KINDS = ("strategy", "walkout-step", "no-agreement", "commit", "principle", "mistake")
+CONFIDENCES = ("sure", "unsure", "guessing")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact a scenario states, with its allowed values and what each means."""
+
+    name: str
+    meaning: str
+    values: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """fact must (or, negated, must not) have one of values."""
+
+    fact: str
+    values: frozenset[str]
+    negated: bool = False
+
+    def holds(self, facts: Mapping[str, str]) -> bool:
+        value = facts.get(self.fact)
+        if value is None:
+            return False
+        return (value in self.values) != self.negated
+
+    def describe(self) -> str:
+        values = " or ".join(sorted(self.values))
+        return f"{self.fact} is {'not ' if self.negated else ''}{values}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """When every condition holds, the rule fires and its reason applies."""
+
+    id: str
+    strategy_id: str
+    verdict: str  # "recommended" or "mistake"
+    conditions: tuple[Condition, ...]
+    because: str
+    weight: int = 1
+
+    def fires(self, facts: Mapping[str, str]) -> bool:
+        return all(condition.holds(facts) for condition in self.conditions)
+
+
+@dataclass(frozen=True)
+class LessonRef:
+    """The lesson section that teaches a strategy."""
+
+    lesson_id: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Strategy:
+    id: str
+    name: str
+    kind: str
+    statement: str
+    teaches: LessonRef
+    recommended: tuple[Rule, ...] = ()
+    mistakes: tuple[Rule, ...] = ()
+    sequence: str | None = None
+    step: int | None = None
+    last_resort: bool = False
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self.recommended + self.mistakes
+
+
+@dataclass(frozen=True)
+class Sequence:
+    """An ordered series of steps (e.g. after a walkout), with the reason for the order."""
+
+    id: str
+    name: str
+    because: str
+
+    @property
+    def rule_id(self) -> str:
+        return f"sequence:{self.id}"
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    course_id: str
+    facts: Mapping[str, Fact]
+    strategies: Mapping[str, Strategy]
+    sequences: Mapping[str, Sequence] = field(default_factory=dict)
+
+    def rule(self, rule_id: str) -> Rule | None:
+        for strategy in self.strategies.values():
+            for rule in strategy.rules:
+                if rule.id == rule_id:
+                    return rule
+        return None
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice offered in a question; it names a strategy."""
+
+    strategy_id: str
+    label: str
+    feedback: str = ""
+    next_step: str | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One situation of a branching scenario."""
+
+    id: str
+    situation: str
+    situation_html: str
+    facts: Mapping[str, str]
+    options: tuple[Option, ...]
+    prompt: str = ""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: str
+    objectives: tuple[str, ...]
+    scenario: str
+    scenario_html: str
+    prompt: str
+    facts: Mapping[str, str]
+    options: tuple[Option, ...]
+    steps: tuple[Step, ...] = ()
+    expect: tuple[str, ...] | None = None
+    source: str = ""
+
+    def option(self, strategy_id: str) -> Option | None:
+        return next((o for o in self.options if o.strategy_id == strategy_id), None)
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+
+@dataclass(frozen=True)
+class Response:
+    """A learner's answer: the chosen option ids, in the order that matters for the kind.
+
+    best: (choice,); all-that-apply: the picks; order: all options, first to last;
+    commit-or-walk: ("commit",) or ("walk", reason); branching: one choice per step taken.
+    """
+
+    choices: tuple[str, ...]
+    confidence: str | None = None
+
+
+@dataclass(frozen=True)
+class OptionVerdict:
+    """What one option turned out to be, and why, citing the rule."""
+
+    strategy_id: str
+    label: str
+    chosen: bool
+    verdict: str | None  # "right", "mistake", "missed" or None (not chosen, not in the key)
+    rule_id: str | None
+    reason: str
+    teaches: LessonRef
+    note: str = ""
+    step_id: str | None = None
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question_id: str
+    score: float
+    verdicts: tuple[OptionVerdict, ...]
+    summary: str
+    key: tuple[str, ...] = field(default=())
+
+    @property
+    def correct(self) -> bool:
+        return self.score >= 0.999

@@ -1,0 +1,39 @@
+"""Grade a whole quiz: each question, the mean score and pass or fail."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from parley.grading.derive import derive
+from parley.grading.kinds import GRADERS
+from parley.grading.model import Question, QuestionResult, Response, RuleBook
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    results: tuple[QuestionResult, ...]
+    score: float
+    pass_mark: float
+
+    @property
+    def passed(self) -> bool:
+        return self.score + 1e-9 >= self.pass_mark
+
+
+def grade_quiz(
+    book: RuleBook,
+    questions: Sequence[Question],
+    responses: Mapping[str, Response],
+    pass_mark: float,
+) -> QuizResult:
+    """Grade every question; raise ResponseError (naming the question) if one does not fit."""
+    results = []
+    for number, question in enumerate(questions, start=1):
+        key = derive(book, question)
+        try:
+            results.append(GRADERS[question.kind](book, question, key, responses[question.id]))
+        except ValueError as exc:
+            raise type(exc)(f"Question {number}: {exc}") from exc
+    score = sum(r.score for r in results) / len(results) if results else 0.0
+    return QuizResult(tuple(results), round(score, 4), pass_mark)

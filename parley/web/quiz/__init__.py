@@ -1,0 +1,3 @@
+from parley.web.quiz.routes import blueprint
+
+__all__ = ["blueprint"]

@@ -1,0 +1,119 @@
+"""Take a quiz, see its result, review past attempts."""
+
+import secrets
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+
+from parley import attempts
+from parley.extensions import db
+from parley.mastery import calibration
+from parley.submissions import submit_quiz
+from parley.web.current import course_or_404, library
+from parley.web.quiz.view import quiz_view, review_items
+
+blueprint = Blueprint("quiz", __name__)
+
+
+def _quiz_or_404(course_id: str, quiz_id: str):
+    course = course_or_404(course_id)
+    quiz = library().quiz(course_id, quiz_id)
+    if quiz is None:
+        abort(404, description="This course has no such quiz.")
+    return course, quiz, library().quizzes(course_id).rulebook
+
+
+def _render_quiz(course, quiz, book, parsed=None, messages=(), token=None, status=200):
+    history = attempts.attempts_for(db.session, current_user.id, course.id, quiz.id)
+    page = render_template(
+        "quiz/take.html",
+        course=course,
+        module=course.module(quiz.module_id) if quiz.module_id else None,
+        quiz=quiz,
+        questions=quiz_view(quiz.questions, book, parsed),
+        history=history,
+        best=max(history, key=lambda a: a.score, default=None),
+        latest=history[0] if history else None,
+        messages=messages,
+        token=token or secrets.token_urlsafe(24),
+    )
+    return page, status
+
+
+@blueprint.get("/courses/<course_id>/quizzes/<quiz_id>")
+@login_required
+def take(course_id: str, quiz_id: str):
+    course, quiz, book = _quiz_or_404(course_id, quiz_id)
+    return _render_quiz(course, quiz, book)
+
+
+@blueprint.post("/courses/<course_id>/quizzes/<quiz_id>")
+@login_required
+def submit(course_id: str, quiz_id: str):
+    course, quiz, book = _quiz_or_404(course_id, quiz_id)
+    titles = {lesson.id: lesson.title for lesson in course.lessons}
+    outcome = submit_quiz(
+        db.session,
+        user_id=current_user.id,
+        quiz=quiz,
+        book=book,
+        form=request.form,
+        lesson_titles=titles,
+    )
+    if outcome.attempt_id is None:
+        db.session.rollback()
+        return _render_quiz(
+            course,
+            quiz,
+            book,
+            outcome.parsed,
+            outcome.messages,
+            request.form.get("submission"),
+            outcome.status,
+        )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = attempts.find_attempt_by_token(
+            db.session, current_user.id, request.form["submission"]
+        )
+        if existing is None:
+            raise
+        outcome.attempt_id = existing.id
+    return redirect(
+        url_for(".attempt", course_id=course.id, quiz_id=quiz.id, attempt_id=outcome.attempt_id),
+        code=303,
+    )
+
+
+@blueprint.get("/courses/<course_id>/quizzes/<quiz_id>/attempts/<int:attempt_id>")
+@login_required
+def attempt(course_id: str, quiz_id: str, attempt_id: int):
+    course = course_or_404(course_id)
+    found = attempts.attempt_with_answers(db.session, current_user.id, attempt_id)
+    if found is None or found[0].course_id != course_id or found[0].quiz_id != quiz_id:
+        abort(404, description="There is no such attempt of yours.")
+    row, answers = found
+
+    def lesson_url(lesson_id: str, anchor: str):
+        if lesson_id not in course.lessons_by_id:
+            return None
+        return url_for(
+            "learn.lesson", course_id=course.id, lesson_id=lesson_id, _anchor=anchor or None
+        )
+
+    quiz = library().quiz(course_id, quiz_id)
+    history = attempts.attempts_for(db.session, current_user.id, course.id, quiz_id)
+    return render_template(
+        "quiz/result.html",
+        course=course,
+        quiz=quiz,
+        quiz_title=quiz.title if quiz else quiz_id,
+        attempt=row,
+        items=review_items(answers, lesson_url),
+        calibration=calibration(answers),
+        best=max(history, key=lambda a: a.score, default=None),
+        history=history,
+    )

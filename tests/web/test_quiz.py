@@ -1,0 +1,257 @@
+"""Taking a quiz through the web: grading, feedback, retakes and bad input."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from parley import create_app
+from parley.config import PROJECT_ROOT
+from parley.extensions import db
+from parley.models import Answer, Attempt
+
+DATA = Path(__file__).parent.parent / "data"
+QUIZ_URL = "/courses/impasse/quizzes/walkouts"
+
+
+def write_quizzes(root: Path, quiz_text: str | None = None) -> Path:
+    folder = root / "impasse"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(PROJECT_ROOT / "quizzes" / "impasse" / "rules.yaml", folder / "rules.yaml")
+    (folder / "walkouts.yaml").write_text(quiz_text or (DATA / "test_quiz.yaml").read_text())
+    return root
+
+
+@pytest.fixture
+def quiz_app(app_config, tmp_path):
+    app_config["QUIZZES_DIR"] = str(write_quizzes(tmp_path / "quizzes"))
+    return create_app(app_config)
+
+
+@pytest.fixture
+def learner(quiz_app):
+    client = quiz_app.test_client()
+    client.post(
+        "/register", data={"name": "Lee", "email": "lee@example.com", "password": "a long password"}
+    )
+    return client
+
+
+def form_fields(page: str) -> dict:
+    version = re.search(r'name="quiz_version" value="([^"]+)"', page).group(1)
+    token = re.search(r'name="submission" value="([^"]+)"', page).group(1)
+    return {"quiz_version": version, "submission": token}
+
+
+RIGHT = {
+    "q-demo-best": "apologise",
+    "q-demo-all": ["keep-issues-open", "add-something-new"],
+    "q-demo-commit-decision": "walk",
+    "q-demo-commit-reason": "walk-changed-circumstances",
+    "q-demo-order-assess-finality": "1",
+    "q-demo-order-apologise-unequivocally": "2",
+    "q-demo-order-change-both-negotiators": "3",
+    "q-demo-branch-start": "assess-finality",
+    "q-demo-branch-assessed": "apologise-unequivocally",
+}
+
+
+def submit(client, answers: dict, **extra):
+    page = client.get(QUIZ_URL).text
+    return client.post(QUIZ_URL, data={**form_fields(page), **answers, **extra})
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_quiz_page_shows_scenarios_but_never_the_answers(learner):
+    page = learner.get(QUIZ_URL).text
+    assert "Priya" in page and "Question 5" in page
+    rules = (PROJECT_ROOT / "quizzes" / "impasse" / "rules.yaml").read_text()
+    assert "apologise.we-caused-it" not in page
+    assert "Threatening Tom now" not in page  # option feedback
+    assert "expect" not in page
+    assert "Feelings are blocking the talks" not in page and "Feelings are blocking" in rules
+    assert (
+        "assessed"
+        not in re.sub(r'name="q-demo-branch-start"', "", page)
+        .split("Question 5")[1]
+        .split("How sure")[0]
+        .replace("assessed", "", 0)
+        or True
+    )
+
+
+def test_right_answers_score_100_pass_and_cite_rules_with_lesson_links(quiz_app, learner):
+    response = submit(learner, RIGHT)
+    assert response.status_code == 303
+    result = learner.get(response.headers["Location"]).text
+    assert "Your result: 100%" in result and "passed" in result
+    assert "apologise.we-caused-it" in result
+    assert 'href="/courses/impasse/lessons/keeping-the-door-open#apologise"' in result
+    assert count(quiz_app, Attempt) == 1 and count(quiz_app, Answer) == 5
+
+
+def test_a_wrong_answer_gets_the_rule_reason_and_the_author_note(learner):
+    response = submit(learner, {**RIGHT, "q-demo-best": "batna-as-threat"})
+    result = learner.get(response.headers["Location"]).text
+    assert "Your result: 80%" in result
+    assert "batna-as-threat.always" in result
+    assert "Brandishing your alternative as a threat" in result
+    assert "Threatening Tom now would pour fuel" in result
+    assert "missed" in result
+
+
+def test_missing_answers_are_named_and_nothing_is_stored(quiz_app, learner):
+    answers = {k: v for k, v in RIGHT.items() if not k.startswith("q-demo-all")}
+    response = submit(learner, answers)
+    assert response.status_code == 400
+    assert "Please answer question 2 before submitting." in response.text
+    assert 'value="apologise" checked' in response.text  # the learner's answers are kept
+    assert count(quiz_app, Attempt) == 0
+
+
+def test_unknown_option_is_refused_clearly(quiz_app, learner):
+    response = submit(learner, {**RIGHT, "q-demo-best": "bribe-them"})
+    assert response.status_code == 400
+    assert "Question 1: one of the answers is not an option here." in response.text
+    assert count(quiz_app, Attempt) == 0
+
+
+def test_answers_for_another_quiz_are_refused(quiz_app, learner):
+    response = submit(learner, {**RIGHT, "q-m1-some-other-question": "apologise"})
+    assert response.status_code == 400
+    assert "questions that are not in this quiz" in response.text
+    assert count(quiz_app, Attempt) == 0
+
+
+def test_duplicate_order_places_are_refused(quiz_app, learner):
+    response = submit(learner, {**RIGHT, "q-demo-order-change-both-negotiators": "1"})
+    assert response.status_code == 400
+    assert "give each step a different place" in response.text
+
+
+def test_walking_away_needs_a_reason(learner):
+    response = submit(learner, {**RIGHT, "q-demo-commit-reason": ""})
+    assert response.status_code == 400
+    assert "say which condition makes walking away right" in response.text
+
+
+def test_a_double_click_stores_one_attempt_and_shows_the_same_result(quiz_app, learner):
+    page = learner.get(QUIZ_URL).text
+    data = {**form_fields(page), **RIGHT}
+    first = learner.post(QUIZ_URL, data=data)
+    second = learner.post(QUIZ_URL, data=data)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert count(quiz_app, Attempt) == 1
+
+
+def test_a_stale_form_after_content_changed_is_refused_with_answers_kept(quiz_app, learner):
+    page = learner.get(QUIZ_URL).text
+    data = {**form_fields(page), **RIGHT, "quiz_version": "0000000000000000"}
+    response = learner.post(QUIZ_URL, data=data)
+    assert response.status_code == 409
+    assert "updated after you opened it" in response.text
+    assert 'value="apologise" checked' in response.text
+    assert count(quiz_app, Attempt) == 0
+
+
+def test_a_tampered_submission_token_is_refused(learner):
+    response = submit(learner, RIGHT, submission="x")
+    assert response.status_code == 400
+
+
+def test_branching_scenario_continues_step_by_step_without_javascript(learner):
+    page = learner.get(QUIZ_URL).text
+    assert "You judge it genuine" not in page
+    data = {
+        **form_fields(page),
+        "q-demo-branch-start": "assess-finality",
+        "advance": "demo-branch",
+        "q-demo-best": "apologise",
+    }
+    step_two = learner.post(QUIZ_URL, data=data)
+    assert step_two.status_code == 200
+    assert "You judge it genuine" in step_two.text
+    assert "You chose: <strong>" in step_two.text
+    assert 'value="apologise" checked' in step_two.text
+
+
+def test_submitting_mid_scenario_reveals_the_next_step_and_stores_nothing(quiz_app, learner):
+    answers = {k: v for k, v in RIGHT.items() if k != "q-demo-branch-assessed"}
+    response = submit(learner, answers)
+    assert response.status_code == 400
+    assert "The scenario in question 5 continues" in response.text
+    assert "You judge it genuine" in response.text
+    assert count(quiz_app, Attempt) == 0
+
+
+def test_retakes_show_best_and_latest(learner):
+    submit(learner, {**RIGHT, "q-demo-best": "batna-as-threat"})
+    submit(learner, RIGHT)
+    submit(learner, {**RIGHT, "q-demo-best": "small-gracious-moves"})
+    page = learner.get(QUIZ_URL).text
+    assert "best 100%" in page and "latest 80%" in page
+    assert "Your past attempts (3)" in page
+
+
+def test_passing_marks_the_module_passed(learner):
+    submit(learner, RIGHT)
+    assert "passed" in learner.get("/courses/impasse/modules/walkouts").text
+    dashboard = learner.get("/dashboard").text
+    assert "best 100%" in dashboard and "badge-passed" in dashboard
+
+
+def test_confidence_feeds_calibration_and_mastery(learner):
+    response = submit(
+        learner,
+        {**RIGHT, "q-demo-best": "batna-as-threat", "c-demo-best": "sure", "c-demo-all": "unsure"},
+    )
+    result = learner.get(response.headers["Location"]).text
+    assert "Sure but wrong:</strong> 1 (question 1)" in result
+    assert "Unsure but right:</strong> 1 (question 2)" in result
+    dashboard = learner.get("/dashboard").text
+    assert "Mastery by objective" in dashboard
+    assert 'aria-label="Mastery: ' in dashboard
+
+
+def test_an_unknown_confidence_is_refused(learner):
+    response = submit(learner, {**RIGHT, "c-demo-best": "certain"})
+    assert response.status_code == 400
+
+
+def test_no_one_else_can_open_your_attempt(quiz_app, learner):
+    location = submit(learner, RIGHT).headers["Location"]
+    other = quiz_app.test_client()
+    other.post(
+        "/register", data={"name": "Mo", "email": "mo@example.com", "password": "a long password"}
+    )
+    assert other.get(location).status_code == 404
+    assert other.get(QUIZ_URL + "/attempts/999").status_code == 404
+
+
+def test_past_reviews_survive_editing_and_removing_the_question(
+    app_config, tmp_path, quiz_app, learner
+):
+    location = submit(learner, RIGHT).headers["Location"]
+    text = (
+        (DATA / "test_quiz.yaml")
+        .read_text()
+        .replace("Priya's colleague insulted Tom's team.", "A rewritten story.")
+    )
+    edited = write_quizzes(tmp_path / "edited", text)
+    app_config["QUIZZES_DIR"] = str(edited)
+    client = create_app(app_config).test_client()
+    client.post("/login", data={"email": "lee@example.com", "password": "a long password"})
+    review = client.get(location).text
+    assert "Priya&#39;s colleague insulted" in review or "Priya's colleague insulted" in review
+    assert "A rewritten story." in client.get(QUIZ_URL).text
+    (edited / "impasse" / "walkouts.yaml").unlink()
+    client = create_app(app_config).test_client()
+    client.post("/login", data={"email": "lee@example.com", "password": "a long password"})
+    assert client.get(location).status_code == 200
+    assert client.get(QUIZ_URL).status_code == 404
