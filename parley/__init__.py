@@ -64,11 +64,13 @@ def load_content(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from parley.web import auth, health, learn, quiz
+    from parley.web import auth, cohorts, health, instructor, learn, quiz
 
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(learn.blueprint)
     app.register_blueprint(quiz.blueprint)
+    app.register_blueprint(cohorts.blueprint)
+    app.register_blueprint(instructor.blueprint)
     app.register_blueprint(health.blueprint)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_login import UserMixin
@@ -114,3 +114,57 @@ class Answer(Base):
     score: Mapped[float]
     correct: Mapped[bool]
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Cohort(Base):
+    """A workshop group owned by one instructor."""
+
+    __tablename__ = "cohort"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(String(2000), default="")
+    workshop_date: Mapped[date]
+    join_code: Mapped[str] = mapped_column(String(12), unique=True)
+    invite_token: Mapped[str] = mapped_column(String(64), unique=True)
+    joining_open: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Membership(Base):
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id", name="uq_membership"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Assignment(Base):
+    """A module a cohort must finish by a due date."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "course_id", "module_id", name="uq_assignment"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(80))
+    module_id: Mapped[str] = mapped_column(String(80))
+    due_date: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DueDateOverride(Base):
+    """A later due date for one learner on one assignment."""
+
+    __tablename__ = "due_date_override"
+    __table_args__ = (UniqueConstraint("assignment_id", "user_id", name="uq_due_override"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    due_date: Mapped[date]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -11,9 +12,11 @@ from alembic import command
 from parley import create_app
 from parley.accounts import create_user
 from parley.cli import alembic_config
+from parley.config import PROJECT_ROOT
 from parley.extensions import db
 from tests.content_files import course_writer
 
+DATA = Path(__file__).parent / "data"
 PASSWORD = "correct horse battery"
 
 
@@ -100,3 +103,61 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+def write_quizzes(root: Path, quiz_text: str | None = None) -> Path:
+    """A quizzes folder with the real rule book and the test quiz as the walkouts quiz."""
+    folder = root / "impasse"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(PROJECT_ROOT / "quizzes" / "impasse" / "rules.yaml", folder / "rules.yaml")
+    (folder / "walkouts.yaml").write_text(quiz_text or (DATA / "test_quiz.yaml").read_text())
+    return root
+
+
+@pytest.fixture
+def quiz_app(app_config, tmp_path):
+    """An app whose only quiz is the test quiz (module walkouts), whatever the shipped quizzes."""
+    app_config["QUIZZES_DIR"] = str(write_quizzes(tmp_path / "quizzes"))
+    app = create_app(app_config)
+    yield app
+    from parley.db import Database
+
+    Database.engine(app).dispose()
+
+
+QUIZ_URL = "/courses/impasse/quizzes/walkouts"
+RIGHT_ANSWERS = {
+    "q-demo-best": "apologise",
+    "q-demo-all": ["keep-issues-open", "add-something-new"],
+    "q-demo-commit-decision": "walk",
+    "q-demo-commit-reason": "walk-changed-circumstances",
+    "q-demo-order-assess-finality": "1",
+    "q-demo-order-apologise-unequivocally": "2",
+    "q-demo-order-change-both-negotiators": "3",
+    "q-demo-branch-start": "assess-finality",
+    "q-demo-branch-assessed": "apologise-unequivocally",
+}
+
+
+def form_fields(page: str) -> dict:
+    version = re.search(r'name="quiz_version" value="([^"]+)"', page).group(1)
+    token = re.search(r'name="submission" value="([^"]+)"', page).group(1)
+    return {"quiz_version": version, "submission": token}
+
+
+def submit_quiz(client, answers: dict, **extra):
+    page = client.get(QUIZ_URL).text
+    return client.post(QUIZ_URL, data={**form_fields(page), **answers, **extra})
+
+
+@pytest.fixture
+def login_as():
+    """Return a test client logged in as the given email (made with make_user)."""
+
+    def login(app, email: str, password: str = PASSWORD):
+        client = app.test_client()
+        response = client.post("/login", data={"email": email, "password": password})
+        assert response.status_code == 302, response.text
+        return client
+
+    return login

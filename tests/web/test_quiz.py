@@ -1,9 +1,5 @@
 """Taking a quiz through the web: grading, feedback, retakes and bad input."""
 
-import re
-import shutil
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
@@ -11,23 +7,9 @@ from parley import create_app
 from parley.config import PROJECT_ROOT
 from parley.extensions import db
 from parley.models import Answer, Attempt
-
-DATA = Path(__file__).parent.parent / "data"
-QUIZ_URL = "/courses/impasse/quizzes/walkouts"
-
-
-def write_quizzes(root: Path, quiz_text: str | None = None) -> Path:
-    folder = root / "impasse"
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(PROJECT_ROOT / "quizzes" / "impasse" / "rules.yaml", folder / "rules.yaml")
-    (folder / "walkouts.yaml").write_text(quiz_text or (DATA / "test_quiz.yaml").read_text())
-    return root
-
-
-@pytest.fixture
-def quiz_app(app_config, tmp_path):
-    app_config["QUIZZES_DIR"] = str(write_quizzes(tmp_path / "quizzes"))
-    return create_app(app_config)
+from tests.conftest import DATA, QUIZ_URL, form_fields, write_quizzes
+from tests.conftest import RIGHT_ANSWERS as RIGHT
+from tests.conftest import submit_quiz as submit
 
 
 @pytest.fixture
@@ -37,30 +19,6 @@ def learner(quiz_app):
         "/register", data={"name": "Lee", "email": "lee@example.com", "password": "a long password"}
     )
     return client
-
-
-def form_fields(page: str) -> dict:
-    version = re.search(r'name="quiz_version" value="([^"]+)"', page).group(1)
-    token = re.search(r'name="submission" value="([^"]+)"', page).group(1)
-    return {"quiz_version": version, "submission": token}
-
-
-RIGHT = {
-    "q-demo-best": "apologise",
-    "q-demo-all": ["keep-issues-open", "add-something-new"],
-    "q-demo-commit-decision": "walk",
-    "q-demo-commit-reason": "walk-changed-circumstances",
-    "q-demo-order-assess-finality": "1",
-    "q-demo-order-apologise-unequivocally": "2",
-    "q-demo-order-change-both-negotiators": "3",
-    "q-demo-branch-start": "assess-finality",
-    "q-demo-branch-assessed": "apologise-unequivocally",
-}
-
-
-def submit(client, answers: dict, **extra):
-    page = client.get(QUIZ_URL).text
-    return client.post(QUIZ_URL, data={**form_fields(page), **answers, **extra})
 
 
 def count(app, model) -> int:
@@ -76,14 +34,7 @@ def test_quiz_page_shows_scenarios_but_never_the_answers(learner):
     assert "Threatening Tom now" not in page  # option feedback
     assert "expect" not in page
     assert "Feelings are blocking the talks" not in page and "Feelings are blocking" in rules
-    assert (
-        "assessed"
-        not in re.sub(r'name="q-demo-branch-start"', "", page)
-        .split("Question 5")[1]
-        .split("How sure")[0]
-        .replace("assessed", "", 0)
-        or True
-    )
+    assert "You judge it genuine" not in page  # the next step of a branching scenario
 
 
 def test_right_answers_score_100_pass_and_cite_rules_with_lesson_links(quiz_app, learner):

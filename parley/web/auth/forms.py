@@ -17,6 +17,7 @@ class RegisterForm(FlaskForm):
         description="At least 10 characters.",
     )
     next = HiddenField()
+    join = HiddenField()
 
 
 class LoginForm(FlaskForm):

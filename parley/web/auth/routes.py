@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from parley import cohorts
 from parley.accounts import AccountError, authenticate, create_user
 from parley.extensions import db
 from parley.web.auth.forms import LoginForm, RegisterForm
@@ -20,7 +21,8 @@ def _next_url(form_value: str | None) -> str:
 
 @blueprint.route("/register", methods=["GET", "POST"])
 def register():
-    form = RegisterForm(next=request.args.get("next", ""))
+    form = RegisterForm(next=request.args.get("next", ""), join=request.args.get("join", ""))
+    invited = cohorts.cohort_by_invite(db.session, form.join.data or "")
     if form.validate_on_submit():
         try:
             user = create_user(
@@ -29,12 +31,24 @@ def register():
         except AccountError as exc:
             form.email.errors.append(str(exc))
         else:
+            message = _join_on_register(invited, user)
             db.session.commit()
             login_user(user)
-            flash(f"Welcome to Parley, {user.name}.", "success")
+            flash(f"Welcome to Parley, {user.name}.{message}", "success")
             return redirect(_next_url(form.next.data))
     status = 400 if form.is_submitted() else 200
-    return render_template("auth/register.html", form=form), status
+    return render_template("auth/register.html", form=form, invited=invited), status
+
+
+def _join_on_register(cohort, user) -> str:
+    """Join the cohort whose invitation brought this person; say what happened."""
+    if cohort is None:
+        return ""
+    try:
+        cohorts.join(db.session, cohort, user)
+    except cohorts.CohortError as exc:
+        return f" {exc}"
+    return f" You joined “{cohort.name}”."
 
 
 @blueprint.route("/login", methods=["GET", "POST"])

@@ -1,13 +1,17 @@
 """Landing page, catalogue, course, module and lesson pages, and the learner dashboard."""
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from parley import attempts, progress
+from parley.due import due_for
 from parley.extensions import db
 from parley.mastery import mastery
 from parley.overview import continue_point, course_overview, neighbours
 from parley.web.current import course_or_404, library
+from parley.web.instructor.forms import ActionForm
 
 blueprint = Blueprint("learn", __name__)
 
@@ -105,9 +109,14 @@ def dashboard():
         course.id: mastery(course, attempts.latest_answers(db.session, current_user.id, course.id))
         for course in courses
     }
+    due = due_for(
+        db.session, library(), current_user.id, {o.course.id: o for o in overviews}, date.today()
+    )
     return render_template(
         "learn/dashboard.html",
         overviews=overviews,
         masteries=masteries,
+        due=due,
+        action=ActionForm(),
         resume=continue_point(library().courses_by_id, states),
     )

@@ -1,0 +1,214 @@
+"""Cohorts, memberships, assignments and due dates; takes a session, never commits."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from parley.content import Course
+from parley.models import Assignment, Cohort, DueDateOverride, Membership, User
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+CODE_LENGTH = 8
+
+
+class CohortError(ValueError):
+    """A cohort action that cannot be done; the message is for the user."""
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def create_cohort(
+    session: Session, *, owner_id: int, name: str, workshop_date: date, description: str = ""
+) -> Cohort:
+    cohort = Cohort(
+        owner_id=owner_id,
+        name=name.strip(),
+        description=description.strip(),
+        workshop_date=workshop_date,
+        join_code=new_join_code(),
+        invite_token=secrets.token_urlsafe(24),
+    )
+    session.add(cohort)
+    session.flush()
+    return cohort
+
+
+def owned_cohort(session: Session, owner_id: int, cohort_id: int) -> Cohort | None:
+    """Return the cohort only if owner_id owns it."""
+    cohort = session.get(Cohort, cohort_id)
+    return cohort if cohort is not None and cohort.owner_id == owner_id else None
+
+
+def cohorts_owned_by(session: Session, owner_id: int) -> list[Cohort]:
+    query = select(Cohort).where(Cohort.owner_id == owner_id).order_by(Cohort.workshop_date)
+    return list(session.scalars(query))
+
+
+def cohort_by_invite(session: Session, token: str) -> Cohort | None:
+    if not token or len(token) > 64:
+        return None
+    return session.scalar(select(Cohort).where(Cohort.invite_token == token))
+
+
+def cohort_by_code(session: Session, code: str) -> Cohort | None:
+    code = normalise_code(code)
+    if len(code) != CODE_LENGTH:
+        return None
+    return session.scalar(select(Cohort).where(Cohort.join_code == code))
+
+
+def is_member(session: Session, cohort_id: int, user_id: int) -> bool:
+    return (
+        session.scalar(
+            select(Membership.id).where(
+                Membership.cohort_id == cohort_id, Membership.user_id == user_id
+            )
+        )
+        is not None
+    )
+
+
+def join(session: Session, cohort: Cohort, user: User) -> bool:
+    """Add user to cohort; return False if already a member; raise if joining is closed."""
+    if is_member(session, cohort.id, user.id):
+        return False
+    if not cohort.joining_open:
+        raise CohortError(f"“{cohort.name}” is not accepting new members.")
+    if cohort.owner_id == user.id:
+        raise CohortError("You run this cohort; instructors do not join their own cohorts.")
+    session.add(Membership(cohort_id=cohort.id, user_id=user.id))
+    session.flush()
+    return True
+
+
+def leave(session: Session, cohort_id: int, user_id: int) -> bool:
+    """Remove a membership (used both to leave and to remove a member)."""
+    result = session.execute(
+        delete(Membership).where(Membership.cohort_id == cohort_id, Membership.user_id == user_id)
+    )
+    return result.rowcount > 0
+
+
+def assign(
+    session: Session, cohort: Cohort, course: Course, module_ids: list[str], due: date | None
+) -> int:
+    """Assign modules (default due date: the workshop); returns how many were new or changed."""
+    due = due or cohort.workshop_date
+    existing = {
+        a.module_id: a
+        for a in session.scalars(
+            select(Assignment).where(
+                Assignment.cohort_id == cohort.id, Assignment.course_id == course.id
+            )
+        )
+    }
+    changed = 0
+    for module_id in module_ids:
+        if course.module(module_id) is None:
+            raise CohortError(f"The course has no module “{module_id}”.")
+        row = existing.get(module_id)
+        if row is None:
+            session.add(
+                Assignment(
+                    cohort_id=cohort.id, course_id=course.id, module_id=module_id, due_date=due
+                )
+            )
+            changed += 1
+        elif row.due_date != due:
+            row.due_date = due
+            changed += 1
+    session.flush()
+    return changed
+
+
+def unassign(session: Session, cohort_id: int, assignment_id: int) -> bool:
+    result = session.execute(
+        delete(Assignment).where(Assignment.id == assignment_id, Assignment.cohort_id == cohort_id)
+    )
+    return result.rowcount > 0
+
+
+def extend_due_date(
+    session: Session, cohort: Cohort, assignment_id: int, user_id: int, due: date
+) -> None:
+    """Give one learner a later due date for one assignment."""
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None or assignment.cohort_id != cohort.id:
+        raise CohortError("That assignment is not part of this cohort.")
+    if not is_member(session, cohort.id, user_id):
+        raise CohortError("That learner is not a member of this cohort.")
+    if due <= assignment.due_date:
+        raise CohortError("An extension must be later than the cohort's due date.")
+    override = session.scalar(
+        select(DueDateOverride).where(
+            DueDateOverride.assignment_id == assignment_id, DueDateOverride.user_id == user_id
+        )
+    )
+    if override is None:
+        session.add(DueDateOverride(assignment_id=assignment_id, user_id=user_id, due_date=due))
+    else:
+        override.due_date = due
+    session.flush()
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    id: int
+    course_id: str
+    module_id: str
+    due_date: date
+
+
+def assignments_of(session: Session, cohort_id: int) -> list[AssignmentRow]:
+    rows = session.scalars(
+        select(Assignment).where(Assignment.cohort_id == cohort_id).order_by(Assignment.id)
+    )
+    return [AssignmentRow(a.id, a.course_id, a.module_id, a.due_date) for a in rows]
+
+
+def overrides_of(session: Session, cohort_id: int) -> dict[tuple[int, int], date]:
+    """Return {(assignment id, user id): due date} for a cohort."""
+    rows = session.execute(
+        select(DueDateOverride.assignment_id, DueDateOverride.user_id, DueDateOverride.due_date)
+        .join(Assignment, DueDateOverride.assignment_id == Assignment.id)
+        .where(Assignment.cohort_id == cohort_id)
+    )
+    return {(a, u): d for a, u, d in rows}
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    user_id: int
+    name: str
+    email: str
+
+
+def members_of(session: Session, cohort_id: int) -> list[MemberRow]:
+    rows = session.execute(
+        select(User.id, User.name, User.email)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.cohort_id == cohort_id)
+        .order_by(User.name, User.id)
+    )
+    return [MemberRow(*row) for row in rows]
+
+
+def memberships_of(session: Session, user_id: int) -> list[Cohort]:
+    query = (
+        select(Cohort)
+        .join(Membership, Membership.cohort_id == Cohort.id)
+        .where(Membership.user_id == user_id)
+        .order_by(Cohort.workshop_date)
+    )
+    return list(session.scalars(query))

@@ -1,0 +1,3 @@
+from parley.web.instructor.routes import blueprint
+
+__all__ = ["blueprint"]

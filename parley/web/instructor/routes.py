@@ -1,0 +1,317 @@
+"""Instructor pages: cohorts, assignments, readiness, learners, analysis, exports, debrief."""
+
+import json
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from parley import attempts, cohorts, exports, progress
+from parley.debrief import debrief_parts
+from parley.extensions import db
+from parley.readiness import (
+    cohort_readiness,
+    latest_answer_rows,
+    question_analysis,
+    weak_objectives,
+)
+from parley.web.current import library
+from parley.web.instructor.forms import ActionForm, AssignForm, CohortForm, ExtensionForm
+from parley.web.quiz.view import review_items
+
+blueprint = Blueprint("instructor", __name__, url_prefix="/instructor")
+SORTS = {"name": "Name", "readiness": "Most ready first", "readiness-asc": "Least ready first"}
+
+
+@blueprint.before_request
+@login_required
+def require_instructor():
+    if not current_user.is_instructor:
+        abort(403, description="Only instructors can open instructor pages.")
+
+
+def _cohort_or_404(cohort_id: int):
+    cohort = cohorts.owned_cohort(db.session, current_user.id, cohort_id)
+    if cohort is None:
+        abort(404, description="You have no cohort at this address.")
+    return cohort
+
+
+def _member_or_404(cohort, user_id: int):
+    member = next(
+        (m for m in cohorts.members_of(db.session, cohort.id) if m.user_id == user_id), None
+    )
+    if member is None:
+        abort(404, description="That learner is not a member of this cohort.")
+    return member
+
+
+def _course_ids(cohort) -> list[str]:
+    assigned = {a.course_id for a in cohorts.assignments_of(db.session, cohort.id)}
+    return sorted(c for c in assigned if library().course(c) is not None)
+
+
+def _assign_choices():
+    choices = []
+    for course in library().courses:
+        choices.append((f"course:{course.id}", f"Whole course: {course.title}"))
+        for module in course.modules:
+            choices.append((f"module:{course.id}/{module.id}", f"{course.title} › {module.title}"))
+    return choices
+
+
+@blueprint.get("/")
+def index():
+    return render_template(
+        "instructor/index.html",
+        cohorts=cohorts.cohorts_owned_by(db.session, current_user.id),
+        form=CohortForm(),
+        today=date.today(),
+    )
+
+
+@blueprint.post("/cohorts")
+def create_cohort():
+    form = CohortForm()
+    if not form.validate_on_submit():
+        page = render_template(
+            "instructor/index.html",
+            cohorts=cohorts.cohorts_owned_by(db.session, current_user.id),
+            form=form,
+            today=date.today(),
+        )
+        return page, 400
+    cohort = cohorts.create_cohort(
+        db.session,
+        owner_id=current_user.id,
+        name=form.name.data,
+        workshop_date=form.workshop_date.data,
+        description=form.description.data or "",
+    )
+    db.session.commit()
+    flash(f"Created “{cohort.name}”. Share the invitation link or the join code.", "success")
+    return redirect(url_for(".cohort", cohort_id=cohort.id))
+
+
+@blueprint.get("/cohorts/<int:cohort_id>")
+def cohort(cohort_id: int):
+    found = _cohort_or_404(cohort_id)
+    sort = request.args.get("sort", "name")
+    if sort not in SORTS:
+        sort = "name"
+    readiness = cohort_readiness(db.session, library(), found.id, date.today(), sort)
+    assign_form = AssignForm()
+    assign_form.target.choices = _assign_choices()
+    return render_template(
+        "instructor/cohort.html",
+        cohort=found,
+        readiness=readiness,
+        weak=weak_objectives(db.session, library(), found.id, _course_ids(found)),
+        sort=sort,
+        sorts=SORTS,
+        assign_form=assign_form,
+        action=ActionForm(),
+        invite_url=url_for("cohorts.join_by_link", token=found.invite_token, _external=True),
+    )
+
+
+@blueprint.post("/cohorts/<int:cohort_id>/assign")
+def assign(cohort_id: int):
+    found = _cohort_or_404(cohort_id)
+    form = AssignForm()
+    form.target.choices = _assign_choices()
+    if not form.validate_on_submit():
+        flash("Choose a course or module, and a valid due date.", "error")
+        return redirect(url_for(".cohort", cohort_id=found.id), 303)
+    kind, _, target = form.target.data.partition(":")
+    course_id, _, module_id = target.partition("/")
+    course = library().course(course_id)
+    if course is None:
+        abort(400, description="That course does not exist.")
+    module_ids = [module_id] if kind == "module" else [m.id for m in course.modules]
+    try:
+        changed = cohorts.assign(db.session, found, course, module_ids, form.due_date.data)
+    except cohorts.CohortError as exc:
+        abort(400, description=str(exc))
+    db.session.commit()
+    flash(f"Assigned {changed} module{'s' if changed != 1 else ''}.", "success")
+    return redirect(url_for(".cohort", cohort_id=found.id), 303)
+
+
+@blueprint.post("/cohorts/<int:cohort_id>/assignments/<int:assignment_id>/delete")
+def unassign(cohort_id: int, assignment_id: int):
+    found = _cohort_or_404(cohort_id)
+    if not ActionForm().validate_on_submit():
+        abort(400, description="The form could not be accepted; reload and try again.")
+    if not cohorts.unassign(db.session, found.id, assignment_id):
+        abort(404, description="That assignment is not part of this cohort.")
+    db.session.commit()
+    flash("Assignment removed.", "info")
+    return redirect(url_for(".cohort", cohort_id=found.id), 303)
+
+
+@blueprint.post("/cohorts/<int:cohort_id>/joining")
+def set_joining(cohort_id: int):
+    found = _cohort_or_404(cohort_id)
+    if not ActionForm().validate_on_submit():
+        abort(400, description="The form could not be accepted; reload and try again.")
+    found.joining_open = request.form.get("open") == "1"
+    db.session.commit()
+    flash("Joining is open." if found.joining_open else "Joining is closed.", "info")
+    return redirect(url_for(".cohort", cohort_id=found.id), 303)
+
+
+@blueprint.post("/cohorts/<int:cohort_id>/members/<int:user_id>/remove")
+def remove_member(cohort_id: int, user_id: int):
+    found = _cohort_or_404(cohort_id)
+    member = _member_or_404(found, user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400, description="The form could not be accepted; reload and try again.")
+    cohorts.leave(db.session, found.id, member.user_id)
+    db.session.commit()
+    flash(f"Removed {member.name} from the cohort. Their own progress is kept.", "info")
+    return redirect(url_for(".cohort", cohort_id=found.id), 303)
+
+
+@blueprint.get("/cohorts/<int:cohort_id>/learners/<int:user_id>")
+def learner(cohort_id: int, user_id: int):
+    found = _cohort_or_404(cohort_id)
+    member = _member_or_404(found, user_id)
+    course_ids = _course_ids(found)
+    states = progress.lesson_states(db.session, member.user_id)
+    readiness = cohort_readiness(db.session, library(), found.id, date.today())
+    row = next(r for r in readiness.rows if r.member.user_id == member.user_id)
+    form = ExtensionForm()
+    form.assignment.choices = [
+        (c.assignment.id, f"{c.module.title} (due {c.assignment.due_date.isoformat()})")
+        for c in readiness.columns
+    ]
+    return render_template(
+        "instructor/learner.html",
+        cohort=found,
+        member=member,
+        courses=[library().course(c) for c in course_ids],
+        states=states,
+        readiness=readiness,
+        row=row,
+        history={c: attempts.attempts_for(db.session, member.user_id, c) for c in course_ids},
+        form=form,
+    )
+
+
+@blueprint.post("/cohorts/<int:cohort_id>/learners/<int:user_id>/extend")
+def extend(cohort_id: int, user_id: int):
+    found = _cohort_or_404(cohort_id)
+    member = _member_or_404(found, user_id)
+    form = ExtensionForm()
+    form.assignment.choices = [
+        (a.id, str(a.id)) for a in cohorts.assignments_of(db.session, found.id)
+    ]
+    if not form.validate_on_submit():
+        flash("Choose a module and a valid date.", "error")
+    else:
+        try:
+            cohorts.extend_due_date(
+                db.session, found, form.assignment.data, member.user_id, form.due_date.data
+            )
+        except cohorts.CohortError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"{member.name} now has until {form.due_date.data.isoformat()}.", "success")
+    return redirect(url_for(".learner", cohort_id=found.id, user_id=member.user_id), 303)
+
+
+@blueprint.get("/cohorts/<int:cohort_id>/learners/<int:user_id>/attempts/<int:attempt_id>")
+def learner_attempt(cohort_id: int, user_id: int, attempt_id: int):
+    found = _cohort_or_404(cohort_id)
+    member = _member_or_404(found, user_id)
+    result = attempts.attempt_with_answers(db.session, member.user_id, attempt_id)
+    if result is None:
+        abort(404, description="That learner has no such attempt.")
+    row, answers = result
+    course = library().course(row.course_id)
+
+    def lesson_url(lesson_id, anchor):
+        if course is None or lesson_id not in course.lessons_by_id:
+            return None
+        return url_for(
+            "learn.lesson", course_id=course.id, lesson_id=lesson_id, _anchor=anchor or None
+        )
+
+    return render_template(
+        "instructor/attempt.html",
+        cohort=found,
+        member=member,
+        attempt=row,
+        items=review_items(answers, lesson_url),
+    )
+
+
+@blueprint.get("/cohorts/<int:cohort_id>/questions")
+def questions(cohort_id: int):
+    found = _cohort_or_404(cohort_id)
+    return render_template(
+        "instructor/questions.html",
+        cohort=found,
+        stats=question_analysis(db.session, library(), found.id, _course_ids(found)),
+    )
+
+
+def _csv(name: str, text: str) -> Response:
+    return Response(
+        "\ufeff" + text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@blueprint.get("/cohorts/<int:cohort_id>/export/matrix.csv")
+def export_matrix(cohort_id: int):
+    found = _cohort_or_404(cohort_id)
+    readiness = cohort_readiness(db.session, library(), found.id, date.today())
+    text = exports.to_csv(exports.MATRIX_COLUMNS, exports.matrix_rows(readiness))
+    return _csv(f"cohort-{found.id}-readiness.csv", text)
+
+
+@blueprint.get("/cohorts/<int:cohort_id>/export/answers.csv")
+def export_answers(cohort_id: int):
+    found = _cohort_or_404(cohort_id)
+    text = exports.to_csv(exports.ANSWER_COLUMNS, exports.answer_rows(db.session, found.id))
+    return _csv(f"cohort-{found.id}-answers.csv", text)
+
+
+@blueprint.get("/cohorts/<int:cohort_id>/export/xapi.json")
+def export_xapi(cohort_id: int):
+    found = _cohort_or_404(cohort_id)
+    statements = exports.xapi_statements(db.session, found.id, request.url_root)
+    return Response(
+        json.dumps(statements, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="cohort-{found.id}-xapi.json"'},
+    )
+
+
+@blueprint.get("/cohorts/<int:cohort_id>/debrief/<course_id>/<quiz_id>")
+@blueprint.get("/cohorts/<int:cohort_id>/debrief/<course_id>/<quiz_id>/<int:number>")
+def debrief(cohort_id: int, course_id: str, quiz_id: str, number: int = 1):
+    found = _cohort_or_404(cohort_id)
+    quiz = library().quiz(course_id, quiz_id)
+    if quiz is None or not 1 <= number <= len(quiz.questions):
+        abort(404, description="There is no such question to debrief.")
+    question = quiz.questions[number - 1]
+    book = library().quizzes(course_id).rulebook
+    responses = [
+        row.response
+        for row in latest_answer_rows(db.session, found.id, [course_id])
+        if row.question_id == question.id
+    ]
+    return render_template(
+        "instructor/debrief.html",
+        cohort=found,
+        quiz=quiz,
+        question=question,
+        number=number,
+        parts=debrief_parts(book, question, responses),
+        course_id=course_id,
+    )

@@ -1,0 +1,407 @@
+"""Cohorts, assignments, readiness, exports and debrief, as instructors and learners use them."""
+
+import csv
+import io
+import json
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from tests.conftest import RIGHT_ANSWERS, submit_quiz
+
+WORKSHOP = date.today() + timedelta(days=10)
+
+
+@pytest.fixture
+def trainer(quiz_app, make_user, login_as):
+    make_user(email="trainer@example.com", name="Tess Trainer", role="instructor")
+    return login_as(quiz_app, "trainer@example.com")
+
+
+def create_cohort(client, name="Spring workshop", when=WORKSHOP):
+    response = client.post(
+        "/instructor/cohorts",
+        data={"name": name, "workshop_date": when.isoformat(), "description": "Bring a case."},
+    )
+    assert response.status_code == 302, response.text
+    cohort_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    page = client.get(f"/instructor/cohorts/{cohort_id}").text
+    link = re.search(r'id="invite-link" type="text" readonly value="([^"]+)"', page).group(1)
+    code = re.search(r'<strong class="code">([A-Z0-9]+)</strong>', page).group(1)
+    return cohort_id, link.replace("http://localhost", ""), code
+
+
+def assign(client, cohort_id, target="module:impasse/walkouts", due=""):
+    return client.post(
+        f"/instructor/cohorts/{cohort_id}/assign", data={"target": target, "due_date": due}
+    )
+
+
+@pytest.fixture
+def learner_client(quiz_app, make_user, login_as):
+    def make(email, name="Lena Learner"):
+        make_user(email=email, name=name)
+        return login_as(quiz_app, email)
+
+    return make
+
+
+def join(client, link):
+    return client.post(link)
+
+
+def test_learners_never_see_instructor_pages(quiz_app, learner_client):
+    client = learner_client("ana@example.com")
+    for path in [
+        "/instructor/",
+        "/instructor/cohorts/1",
+        "/instructor/cohorts/1/questions",
+        "/instructor/cohorts/1/export/matrix.csv",
+        "/instructor/cohorts/1/export/xapi.json",
+    ]:
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert "Only instructors can open instructor pages." in response.text
+    assert client.post("/instructor/cohorts", data={"name": "x"}).status_code == 403
+
+
+def test_visitors_are_sent_to_log_in(quiz_app):
+    response = quiz_app.test_client().get("/instructor/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_instructor_creates_a_cohort_with_link_and_code(trainer):
+    cohort_id, link, code = create_cohort(trainer)
+    assert link.startswith("/join/") and len(code) == 8
+    page = trainer.get("/instructor/").text
+    assert "Spring workshop" in page
+
+
+def test_creating_a_cohort_without_a_date_is_refused(trainer):
+    response = trainer.post("/instructor/cohorts", data={"name": "No date"})
+    assert response.status_code == 400
+    assert "This field is required." in response.text
+
+
+def test_learner_joins_by_link_and_sees_what_is_due(trainer, learner_client):
+    cohort_id, link, _ = create_cohort(trainer)
+    assign(trainer, cohort_id)
+    ana = learner_client("ana@example.com")
+    assert "Join this cohort" in ana.get(link).text
+    response = join(ana, link)
+    assert response.status_code == 303
+    dashboard = ana.get("/dashboard").text
+    assert "Before “Spring workshop”" in dashboard
+    assert WORKSHOP.strftime("%a %d %b") in dashboard
+    assert "Walkouts" in dashboard and "not started" in dashboard
+    assert "10 days to go" in dashboard
+
+
+def test_someone_not_registered_registers_and_lands_in_the_cohort(quiz_app, trainer):
+    cohort_id, link, _ = create_cohort(trainer)
+    visitor = quiz_app.test_client()
+    page = visitor.get(link).text
+    token = link.rsplit("/", 1)[1]
+    assert f"/register?join={token}" in page
+    response = visitor.post(
+        "/register",
+        data={
+            "name": "New Person",
+            "email": "new@example.com",
+            "password": "a long password",
+            "join": token,
+        },
+    )
+    assert response.status_code == 302
+    assert "Spring workshop" in visitor.get("/dashboard").text
+    assert "New Person" in trainer.get(f"/instructor/cohorts/{cohort_id}").text
+
+
+def test_learner_joins_by_typing_the_code_in_any_case(trainer, learner_client):
+    cohort_id, _, code = create_cohort(trainer)
+    ana = learner_client("ana@example.com")
+    response = ana.post("/join", data={"code": f" {code[:4].lower()} {code[4:]} "})
+    assert response.status_code == 303
+    assert "Spring workshop" in ana.get("/dashboard").text
+
+
+def test_a_wrong_code_gets_a_clear_message(trainer, learner_client):
+    ana = learner_client("ana@example.com")
+    response = ana.post("/join", data={"code": "ZZZZZZZZ"})
+    assert response.status_code == 400
+    assert "No cohort has that code." in response.text
+
+
+def test_closed_joining_refuses_new_members(trainer, learner_client):
+    cohort_id, link, _ = create_cohort(trainer)
+    trainer.post(f"/instructor/cohorts/{cohort_id}/joining", data={"open": "0"})
+    ana = learner_client("ana@example.com")
+    response = join(ana, link)
+    assert response.status_code == 409
+    assert "is not accepting new members" in response.text
+
+
+def test_learner_can_leave_and_instructor_can_remove(trainer, learner_client, quiz_app):
+    cohort_id, link, _ = create_cohort(trainer)
+    ana = learner_client("ana@example.com", "Ana A")
+    ben = learner_client("ben@example.com", "Ben B")
+    join(ana, link)
+    join(ben, link)
+    ana.post(f"/cohorts/{cohort_id}/leave")
+    assert "Before “Spring workshop”" not in ana.get("/dashboard").text
+    page = trainer.get(f"/instructor/cohorts/{cohort_id}").text
+    ben_id = int(re.search(r'/learners/(\d+)">Ben B', page).group(1))
+    trainer.post(f"/instructor/cohorts/{cohort_id}/members/{ben_id}/remove")
+    page = trainer.get(f"/instructor/cohorts/{cohort_id}").text
+    assert f"/learners/{ben_id}" not in page and "Ana A" not in page
+
+
+def test_assigning_a_whole_course_uses_the_workshop_date(trainer):
+    cohort_id, _, _ = create_cohort(trainer)
+    assign(trainer, cohort_id, target="course:impasse")
+    page = trainer.get(f"/instructor/cohorts/{cohort_id}").text
+    assert page.count(f"due {WORKSHOP.strftime('%a %d %b %Y')}") == 4
+
+
+def test_overdue_is_marked_for_learner_and_instructor(trainer, learner_client):
+    cohort_id, link, _ = create_cohort(trainer)
+    assign(trainer, cohort_id, due=(date.today() - timedelta(days=1)).isoformat())
+    ana = learner_client("ana@example.com", "Ana A")
+    join(ana, link)
+    assert "badge-overdue" in ana.get("/dashboard").text
+    assert 'overdue-mark">overdue' in trainer.get(f"/instructor/cohorts/{cohort_id}").text
+
+
+def test_one_learner_gets_a_later_due_date_without_changing_others(trainer, learner_client):
+    cohort_id, link, _ = create_cohort(trainer)
+    yesterday = date.today() - timedelta(days=1)
+    assign(trainer, cohort_id, due=yesterday.isoformat())
+    ana = learner_client("ana@example.com", "Ana A")
+    ben = learner_client("ben@example.com", "Ben B")
+    join(ana, link)
+    join(ben, link)
+    page = trainer.get(f"/instructor/cohorts/{cohort_id}").text
+    ana_id = int(re.search(r'/learners/(\d+)">Ana A', page).group(1))
+    learner_page = trainer.get(f"/instructor/cohorts/{cohort_id}/learners/{ana_id}").text
+    assignment_id = re.search(r'<option value="(\d+)">Walkouts', learner_page).group(1)
+    later = date.today() + timedelta(days=5)
+    trainer.post(
+        f"/instructor/cohorts/{cohort_id}/learners/{ana_id}/extend",
+        data={"assignment": assignment_id, "due_date": later.isoformat()},
+    )
+    assert "badge-overdue" not in ana.get("/dashboard").text
+    assert "(extended)" in ana.get("/dashboard").text
+    assert "badge-overdue" in ben.get("/dashboard").text
+
+
+def test_matrix_follows_the_learners_progress(trainer, learner_client):
+    cohort_id, link, _ = create_cohort(trainer)
+    assign(trainer, cohort_id)
+    ana = learner_client("ana@example.com", "Ana A")
+    ben = learner_client("ben@example.com", "Ben B")
+    join(ana, link)
+    join(ben, link)
+    url = f"/instructor/cohorts/{cohort_id}"
+    assert "0 of 2 ready" in trainer.get(url).text
+    ana.get("/courses/impasse/lessons/reading-a-walkout")
+    assert "cell-in-progress" in trainer.get(url).text
+    submit_quiz(ana, RIGHT_ANSWERS)
+    page = trainer.get(url).text
+    assert "1 of 2 ready" in page
+    assert '<span class="cell-status">passed</span> <span class="cell-score">100%</span>' in page
+    by_readiness = trainer.get(url + "?sort=readiness").text
+    assert by_readiness.index("Ana A") < by_readiness.index("Ben B")
+    least_first = trainer.get(url + "?sort=readiness-asc").text
+    assert least_first.index("Ben B") < least_first.index("Ana A")
+
+
+def test_weak_spots_and_question_analysis(trainer, learner_client):
+    cohort_id, link, _ = create_cohort(trainer)
+    assign(trainer, cohort_id)
+    ana = learner_client("ana@example.com", "Ana A")
+    ben = learner_client("ben@example.com", "Ben B")
+    join(ana, link)
+    join(ben, link)
+    submit_quiz(ana, {**RIGHT_ANSWERS, "q-demo-best": "batna-as-threat", "c-demo-best": "sure"})
+    submit_quiz(ben, {**RIGHT_ANSWERS, "q-demo-best": "batna-as-threat", "c-demo-best": "unsure"})
+    page = trainer.get(f"/instructor/cohorts/{cohort_id}").text
+    weak = page.split("Weak spots by objective")[1]
+    first = re.search(r'aria-label="Cohort mastery: ([^"]+)"', weak).group(1)
+    assert first.startswith("Diagnose whether emotions or issues")  # demo-best's objective
+    analysis = trainer.get(f"/instructor/cohorts/{cohort_id}/questions").text
+    row = analysis.split("demo-best")[1].split("</tr>")[0]
+    assert "0%" in row and "Threaten the other side with your alternative" in row
+    assert "0.75" in row  # one sure, one unsure
+
+
+def test_learner_page_shows_lessons_attempts_and_answers(trainer, learner_client):
+    cohort_id, link, _ = create_cohort(trainer)
+    assign(trainer, cohort_id)
+    ana = learner_client("ana@example.com", "Ana A")
+    join(ana, link)
+    ana.post("/courses/impasse/lessons/reading-a-walkout/complete")
+    submit_quiz(ana, RIGHT_ANSWERS)
+    page = trainer.get(f"/instructor/cohorts/{cohort_id}").text
+    ana_id = int(re.search(r'/learners/(\d+)">Ana A', page).group(1))
+    learner_page = trainer.get(f"/instructor/cohorts/{cohort_id}/learners/{ana_id}").text
+    assert "Reading a walkout" in learner_page and "walkouts" in learner_page
+    attempt_url = re.search(
+        r'href="(/instructor/cohorts/\d+/learners/\d+/attempts/\d+)"', learner_page
+    ).group(1)
+    review = trainer.get(attempt_url).text
+    assert "apologise.we-caused-it" in review and "Question 5" in review
+
+
+def read_csv(response):
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_matrix_csv_says_what_the_screen_says(trainer, learner_client):
+    cohort_id, link, _ = create_cohort(trainer)
+    assign(trainer, cohort_id)
+    ana = learner_client("ana@example.com", "Ana A")
+    join(ana, link)
+    wrong_reason = {"q-demo-commit-reason": "walk-ethics-gap", "q-demo-best": "batna-as-threat"}
+    submit_quiz(ana, {**RIGHT_ANSWERS, **wrong_reason})
+    response = trainer.get(f"/instructor/cohorts/{cohort_id}/export/matrix.csv")
+    assert response.mimetype == "text/csv"
+    rows = read_csv(response)
+    assert list(rows[0]) == [
+        "learner_name",
+        "learner_email",
+        "course_id",
+        "module_id",
+        "module_title",
+        "due_date",
+        "status",
+        "lessons_completed",
+        "lessons_total",
+        "best_score_percent",
+        "overdue",
+        "module_ready",
+        "learner_ready",
+    ]
+    assert rows[0]["status"] == "in progress" and rows[0]["best_score_percent"] == "70"
+    assert rows[0]["due_date"] == WORKSHOP.isoformat()
+    page = trainer.get(f"/instructor/cohorts/{cohort_id}").text
+    assert (
+        '<span class="cell-status">in progress</span> <span class="cell-score">70%</span>' in page
+    )
+
+
+def test_answers_csv_has_a_row_per_learner_question_and_attempt(trainer, learner_client):
+    cohort_id, link, _ = create_cohort(trainer)
+    ana = learner_client("ana@example.com", "Ana A")
+    join(ana, link)
+    submit_quiz(ana, RIGHT_ANSWERS)
+    submit_quiz(ana, {**RIGHT_ANSWERS, "q-demo-best": "batna-as-threat"})
+    rows = read_csv(trainer.get(f"/instructor/cohorts/{cohort_id}/export/answers.csv"))
+    assert len(rows) == 10
+    first = rows[0]
+    assert first["question_id"] == "demo-best" and first["score"] == "1.0"
+    assert first["correct"] == "true" and "apologise.we-caused-it" in first["rule_ids"]
+    assert rows[5]["response"] == "batna-as-threat" and rows[5]["score"] == "0.0"
+
+
+def test_csv_is_safe_against_formula_injection(trainer, quiz_app, make_user, login_as):
+    cohort_id, link, _ = create_cohort(trainer)
+    assign(trainer, cohort_id)
+    make_user(email="evil@example.com", name='=HYPERLINK("http://x")')
+    evil = login_as(quiz_app, "evil@example.com")
+    join(evil, link)
+    text = trainer.get(f"/instructor/cohorts/{cohort_id}/export/matrix.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in text
+    assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+
+
+def test_xapi_statements_carry_response_score_and_rules(trainer, learner_client):
+    cohort_id, link, _ = create_cohort(trainer)
+    assign(trainer, cohort_id)
+    ana = learner_client("ana@example.com", "Ana A")
+    join(ana, link)
+    ana.post("/courses/impasse/lessons/reading-a-walkout/complete")
+    submit_quiz(ana, RIGHT_ANSWERS)
+    statements = json.loads(trainer.get(f"/instructor/cohorts/{cohort_id}/export/xapi.json").text)
+    verbs = [s["verb"]["display"]["en"] for s in statements]
+    assert verbs.count("completed") == 1 and verbs.count("passed") == 1
+    assert verbs.count("answered") == 5
+    for statement in statements:
+        assert {"actor", "verb", "object", "timestamp"} <= set(statement)
+        assert statement["actor"]["mbox"] == "mailto:ana@example.com"
+    answered = next(s for s in statements if s["object"]["id"].endswith("/questions/demo-all"))
+    assert answered["result"]["response"] == "keep-issues-open[,]add-something-new"
+    assert answered["result"]["score"]["scaled"] == 1.0
+    assert answered["result"]["success"] is True
+    rules = next(v for k, v in answered["result"]["extensions"].items() if k.endswith("rule-ids"))
+    assert "keep-issues-open.single" in rules
+
+
+def test_debrief_shows_shares_and_rules_but_no_names(trainer, learner_client):
+    cohort_id, link, _ = create_cohort(trainer)
+    assign(trainer, cohort_id)
+    ana = learner_client("ana@example.com", "Ana Aardvark")
+    ben = learner_client("ben@example.com", "Ben Bumblebee")
+    join(ana, link)
+    join(ben, link)
+    submit_quiz(ana, RIGHT_ANSWERS)
+    submit_quiz(ben, {**RIGHT_ANSWERS, "q-demo-best": "batna-as-threat"})
+    page = trainer.get(f"/instructor/cohorts/{cohort_id}/debrief/impasse/walkouts/1").text
+    assert "Priya" in page
+    assert 'aria-label="Apologise: 50%"' in page
+    assert 'aria-label="Threaten the other side with your alternative: 50%"' in page
+    assert "apologise.we-caused-it" in page and "the rule book's answer" in page
+    assert "Aardvark" not in page and "Bumblebee" not in page
+    branch = trainer.get(f"/instructor/cohorts/{cohort_id}/debrief/impasse/walkouts/5").text
+    assert "Step 2" in branch
+
+
+def test_instructors_see_only_their_own_cohorts(
+    quiz_app, trainer, make_user, login_as, learner_client
+):
+    cohort_id, link, _ = create_cohort(trainer)
+    assign(trainer, cohort_id)
+    ana = learner_client("ana@example.com", "Ana A")
+    join(ana, link)
+    attempt_url = submit_quiz(ana, RIGHT_ANSWERS).headers["Location"]
+    attempt_id = attempt_url.rsplit("/", 1)[1]
+    page = trainer.get(f"/instructor/cohorts/{cohort_id}").text
+    ana_id = int(re.search(r'/learners/(\d+)">Ana A', page).group(1))
+    make_user(email="rival@example.com", role="instructor")
+    rival = login_as(quiz_app, "rival@example.com")
+    base = f"/instructor/cohorts/{cohort_id}"
+    for path in [
+        base,
+        base + "/questions",
+        base + "/export/matrix.csv",
+        base + "/export/answers.csv",
+        base + "/export/xapi.json",
+        base + f"/learners/{ana_id}",
+        base + f"/learners/{ana_id}/attempts/{attempt_id}",
+        base + "/debrief/impasse/walkouts/1",
+    ]:
+        assert rival.get(path).status_code == 404, path
+    assert rival.post(base + "/assign", data={"target": "course:impasse"}).status_code == 404
+    assert rival.post(base + f"/members/{ana_id}/remove").status_code == 404
+    assert "Spring workshop" not in rival.get("/instructor/").text
+
+
+def test_a_learner_outside_the_cohort_cannot_be_reached_by_guessing_ids(
+    quiz_app, trainer, learner_client
+):
+    cohort_id, link, _ = create_cohort(trainer)
+    outsider = learner_client("out@example.com", "Olly Outsider")
+    attempt_url = submit_quiz(outsider, RIGHT_ANSWERS).headers["Location"]
+    attempt_id = attempt_url.rsplit("/", 1)[1]
+    for user_id in range(1, 5):
+        assert trainer.get(f"/instructor/cohorts/{cohort_id}/learners/{user_id}").status_code == 404
+        assert (
+            trainer.get(
+                f"/instructor/cohorts/{cohort_id}/learners/{user_id}/attempts/{attempt_id}"
+            ).status_code
+            == 404
+        )
+    assert "Olly" not in trainer.get(f"/instructor/cohorts/{cohort_id}/export/answers.csv").text
+    other = learner_client("nosy@example.com")
+    assert other.get(attempt_url).status_code == 404
