@@ -44,11 +44,12 @@ def configure(app: Flask, config: dict[str, Any] | None) -> None:
 
 
 def init_extensions(app: Flask) -> None:
-    from parley.extensions import csrf, db, login_manager
+    from parley.extensions import csrf, db, limiter, login_manager
     from parley.web.users import load_user
 
     db.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
 

@@ -29,8 +29,17 @@ def find_user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+DEFAULT_HASH = "scrypt"
+
+
 def create_user(
-    session: Session, *, email: str, name: str, password: str, role: str = "learner"
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: str = "learner",
+    hash_method: str = DEFAULT_HASH,
 ) -> User:
     """Add a new account; raise AccountError if the email is taken or the role unknown."""
     if role not in ROLES:
@@ -40,7 +49,7 @@ def create_user(
     user = User(
         email=normalise_email(email),
         name=name.strip(),
-        password_hash=generate_password_hash(password),
+        password_hash=generate_password_hash(password, method=hash_method),
         role=role,
     )
     session.add(user)
@@ -67,9 +76,9 @@ def set_role(session: Session, email: str, role: str) -> User:
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def change_password(user: User, current: str, new: str, hash_method: str = DEFAULT_HASH) -> None:
     """Set a new password and end every other session of this account."""
     if not check_password_hash(user.password_hash, current):
         raise AccountError("Your current password is not correct.")
-    user.password_hash = generate_password_hash(new)
+    user.password_hash = generate_password_hash(new, method=hash_method)
     user.session_version += 1

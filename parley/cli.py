@@ -16,6 +16,7 @@ from parley.content.coverage import coverage_table
 from parley.extensions import db
 from parley.grading.explain import explain
 from parley.models import ROLES
+from parley.passwords import password_problem
 
 users_cli = AppGroup("users", help="Manage accounts.")
 db_cli = AppGroup("db", help="Create or upgrade the database.")
@@ -35,8 +36,9 @@ def _read_password() -> str:
 def create_user_command(email: str, name: str, role: str) -> None:
     """Create an account; the password is prompted, or read from standard input."""
     password = _read_password()
-    if len(password) < 10:
-        raise click.ClickException("the password must have at least 10 characters")
+    problem = password_problem(password)
+    if problem:
+        raise click.ClickException(f"password refused: {problem}")
     try:
         user = create_user(db.session, email=email, name=name, password=password, role=role)
     except AccountError as exc:

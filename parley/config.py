@@ -16,6 +16,7 @@ ENVIRONMENT_KEYS = {
     "PARLEY_QUIZZES_DIR": "QUIZZES_DIR",
     "PARLEY_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
     "PARLEY_SECRET_KEY": "SECRET_KEY",
+    "PARLEY_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "SECRET_KEY": "SECRET_KEY",
 }
 BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE"}
@@ -34,6 +35,12 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 256 * 1024,
+        "PASSWORD_HASH_METHOD": "scrypt",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMITS": "20 per 5 minutes",
+        "LOGIN_ACCOUNT_LIMITS": "10 per 5 minutes",
+        "REGISTER_LIMITS": "10 per hour",
         "WTF_CSRF_TIME_LIMIT": None,
     }
 

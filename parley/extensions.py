@@ -1,5 +1,7 @@
 """Extension objects, created unbound and attached in the factory."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
@@ -13,4 +15,6 @@ login_manager.session_protection = "strong"
 
 csrf = CSRFProtect()
 
-__all__ = ["csrf", "db", "login_manager"]
+limiter = Limiter(key_func=get_remote_address)
+
+__all__ = ["csrf", "db", "limiter", "login_manager"]

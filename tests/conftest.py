@@ -20,6 +20,36 @@ DATA = Path(__file__).parent / "data"
 PASSWORD = "correct horse battery"
 
 
+def _tree_state(*folders: Path) -> tuple:
+    return tuple(
+        (str(path), path.stat().st_mtime_ns, path.stat().st_size)
+        for folder in folders
+        if folder.is_dir()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def reuse_loaded_content():
+    """Load each unchanged content tree once per test run; loading is pure, so this is safe."""
+    import parley.content as content
+
+    original = content.load_library
+    cache: dict = {}
+
+    def cached(courses_dir, quizzes_dir=None, *args, **kwargs):
+        folders = [Path(courses_dir)] + ([Path(quizzes_dir)] if quizzes_dir else [])
+        key = (tuple(map(str, folders)), _tree_state(*folders), args, tuple(kwargs.items()))
+        if key not in cache:
+            cache[key] = original(courses_dir, quizzes_dir, *args, **kwargs)
+        return cache[key]
+
+    content.load_library = cached
+    yield
+    content.load_library = original
+
+
 @pytest.fixture
 def make_course(tmp_path: Path):
     """Write courses/<id>/ with modules {module_id: [lesson ids]}; returns the courses dir."""
@@ -42,6 +72,8 @@ def app_config(tmp_path: Path, migrated_template: Path) -> dict:
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; production uses scrypt
         "DATABASE_URL": f"sqlite:///{database}",
     }
 
@@ -78,7 +110,14 @@ def make_user(app):
     ) -> int:
         email = email or f"user{next(counter)}@example.com"
         with app.app_context():
-            user = create_user(db.session, email=email, name=name, password=password, role=role)
+            user = create_user(
+                db.session,
+                email=email,
+                name=name,
+                password=password,
+                role=role,
+                hash_method=app.config["PASSWORD_HASH_METHOD"],
+            )
             db.session.commit()
             return user.id
 

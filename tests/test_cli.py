@@ -41,7 +41,7 @@ def test_users_create_refuses_short_password(runner):
         args=["users", "create", "--email", "x@example.com", "--name", "X"], input="short\n"
     )
     assert result.exit_code == 1
-    assert "at least 10 characters" in result.output
+    assert "password refused: Use at least 10 characters." in result.output
 
 
 def test_set_role_makes_an_instructor(app, runner, make_user):

@@ -188,8 +188,27 @@ def _load_rulebook(path: Path, course: Course, report: ContentReport, name: str)
                     report.error(name, f"rule id '{rule.id}' is used twice")
                 rule_ids.add(rule.id)
                 conditions = _conditions(rule, facts, f"rule '{rule.id}'", report, name)
+                teaches = None
+                if rule.teaches is not None:
+                    _check_section(
+                        rule.teaches.lesson,
+                        rule.teaches.section,
+                        course,
+                        report,
+                        name,
+                        f"rule '{rule.id}'",
+                    )
+                    teaches = LessonRef(rule.teaches.lesson, rule.teaches.section)
                 rules[verdict].append(
-                    Rule(rule.id, item.id, verdict, conditions, rule.because.strip(), rule.weight)
+                    Rule(
+                        rule.id,
+                        item.id,
+                        verdict,
+                        conditions,
+                        rule.because.strip(),
+                        rule.weight,
+                        teaches,
+                    )
                 )
         strategies[item.id] = Strategy(
             id=item.id,

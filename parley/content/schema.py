@@ -62,16 +62,17 @@ class FactSpec(Strict):
     values: dict[Slug, Text] = Field(min_length=2)
 
 
+class LessonSectionSpec(Strict):
+    lesson: Slug
+    section: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
+
+
 class RuleSpec(Strict):
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$", max_length=120)]
     when: dict[str, ConditionValue] = Field(default_factory=dict)
     weight: int = Field(default=1, ge=0, le=100)
     because: Text
-
-
-class LessonSectionSpec(Strict):
-    lesson: Slug
-    section: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
+    teaches: LessonSectionSpec | None = None
 
 
 class StrategySpec(Strict):

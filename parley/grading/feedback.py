@@ -47,6 +47,8 @@ def verdict_for(
     else:
         verdict = "missed" if in_key else None
     rule_id, reason = explain(book, outcome, None if in_key else key)
+    rule = book.rule(rule_id) if rule_id else None
+    teaches = rule.teaches if rule is not None and rule.teaches else outcome.strategy.teaches
     return OptionVerdict(
         strategy_id=option.strategy_id,
         label=option.label,
@@ -54,7 +56,7 @@ def verdict_for(
         verdict=verdict,
         rule_id=rule_id,
         reason=reason,
-        teaches=outcome.strategy.teaches,
+        teaches=teaches,
         note=option.feedback if (chosen and not in_key) or (in_key and not chosen) else "",
         step_id=step_id,
     )

@@ -39,6 +39,14 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class LessonRef:
+    """The lesson section that teaches a strategy."""
+
+    lesson_id: str
+    anchor: str
+
+
+@dataclass(frozen=True)
 class Rule:
     """When every condition holds, the rule fires and its reason applies."""
 
@@ -48,17 +56,10 @@ class Rule:
     conditions: tuple[Condition, ...]
     because: str
     weight: int = 1
+    teaches: LessonRef | None = None  # where this rule is taught, if not the strategy's section
 
     def fires(self, facts: Mapping[str, str]) -> bool:
         return all(condition.holds(facts) for condition in self.conditions)
-
-
-@dataclass(frozen=True)
-class LessonRef:
-    """The lesson section that teaches a strategy."""
-
-    lesson_id: str
-    anchor: str
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,28 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
-PASSWORD_MIN = 10
+from parley.passwords import MIN_LENGTH, password_problem
+
+
+def acceptable_password(_form, field) -> None:
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+def new_password_field(label: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[InputRequired(), Length(max=256), acceptable_password],
+        description=f"At least {MIN_LENGTH} characters, not a commonly used password.",
+    )
 
 
 class RegisterForm(FlaskForm):
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])
     email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=320)])
-    password = PasswordField(
-        "Password",
-        validators=[
-            InputRequired(),
-            Length(min=PASSWORD_MIN, max=256, message="Use at least 10 characters."),
-        ],
-        description="At least 10 characters.",
-    )
+    password = new_password_field("Password")
     next = HiddenField()
     join = HiddenField()
 
@@ -24,3 +31,12 @@ class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[InputRequired(), Length(max=320)])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=256)])
     next = HiddenField()
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[InputRequired(), Length(max=256)])
+    new = new_password_field("New password")
+    confirm = PasswordField(
+        "New password again",
+        validators=[InputRequired(), EqualTo("new", message="The two new passwords differ.")],
+    )

@@ -1,12 +1,13 @@
 """Register, log in and log out."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from parley import cohorts
-from parley.accounts import AccountError, authenticate, create_user
+from parley.accounts import AccountError, authenticate, change_password, create_user
 from parley.extensions import db
-from parley.web.auth.forms import LoginForm, RegisterForm
+from parley.web.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
+from parley.web.auth.limits import login_per_account, login_per_address, register_per_address
 from parley.web.safe_redirect import is_safe_local_path
 
 blueprint = Blueprint("auth", __name__)
@@ -20,13 +21,18 @@ def _next_url(form_value: str | None) -> str:
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
+@register_per_address
 def register():
     form = RegisterForm(next=request.args.get("next", ""), join=request.args.get("join", ""))
     invited = cohorts.cohort_by_invite(db.session, form.join.data or "")
     if form.validate_on_submit():
         try:
             user = create_user(
-                db.session, email=form.email.data, name=form.name.data, password=form.password.data
+                db.session,
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                hash_method=current_app.config["PASSWORD_HASH_METHOD"],
             )
         except AccountError as exc:
             form.email.errors.append(str(exc))
@@ -52,6 +58,8 @@ def _join_on_register(cohort, user) -> str:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
+@login_per_address
+@login_per_account
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
@@ -70,6 +78,30 @@ def logout():
     logout_user()
     flash("You have logged out.", "info")
     return redirect(url_for("learn.landing"))
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+@login_required
+@login_per_address
+def password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(
+                current_user,
+                form.current.data,
+                form.new.data,
+                hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+            )
+        except AccountError as exc:
+            form.current.errors.append(str(exc))
+        else:
+            db.session.commit()
+            login_user(current_user)  # this session carries on; every other one has ended
+            flash("Your password has changed. You were logged out everywhere else.", "success")
+            return redirect(url_for("learn.dashboard"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/password.html", form=form), status
 
 
 @blueprint.app_context_processor
