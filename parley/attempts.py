@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from parley.content.model import Quiz
@@ -67,18 +69,23 @@ def find_attempt_by_token(session: Session, user_id: int, token: str) -> Attempt
 
 
 def _ensure_version(session: Session, quiz: Quiz, question: Question) -> str:
+    """Store the question's snapshot once, even when many learners submit at the same moment."""
     version_id = quiz.question_versions[question.id]
     if session.get(QuestionVersion, version_id) is None:
-        session.add(
-            QuestionVersion(
+        dialect = session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(
+            insert(QuestionVersion)
+            .values(
                 id=version_id,
                 course_id=quiz.course_id,
                 quiz_id=quiz.id,
                 question_id=question.id,
                 snapshot=question_snapshot(question),
+                created_at=utcnow(),
             )
+            .on_conflict_do_nothing(index_elements=["id"])
         )
-        session.flush()
     return version_id
 
 

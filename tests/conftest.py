@@ -2,22 +2,45 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 from alembic import command
+from sqlalchemy import text
 
 from parley import create_app
 from parley.accounts import create_user
 from parley.cli import alembic_config
 from parley.config import PROJECT_ROOT
+from parley.db import make_engine
 from parley.extensions import db
+from parley.models import Base
 from tests.content_files import course_writer
 
 DATA = Path(__file__).parent / "data"
 PASSWORD = "correct horse battery"
+# Set by .ci/run for the second pass: the whole suite on a real PostgreSQL server.
+POSTGRES_URL = os.environ.get("PARLEY_TEST_DATABASE_URL")
+
+
+def reset_postgres_schema(url: str) -> None:
+    """Drop everything in the test database's public schema."""
+    engine = make_engine(url, pooled=False)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def empty_postgres_tables(url: str) -> None:
+    engine = make_engine(url, pooled=False)
+    names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
 
 
 def _tree_state(*folders: Path) -> tuple:
@@ -50,6 +73,25 @@ def reuse_loaded_content():
     content.load_library = original
 
 
+@pytest.fixture(autouse=True)
+def dispose_engines(monkeypatch):
+    """Close every connection pool a test's apps opened (PostgreSQL warns about open ones)."""
+    import parley.db
+
+    engines = []
+    original = parley.db.make_engine
+
+    def recording(*args, **kwargs):
+        engine = original(*args, **kwargs)
+        engines.append(engine)
+        return engine
+
+    monkeypatch.setattr(parley.db, "make_engine", recording)
+    yield
+    for engine in engines:
+        engine.dispose()
+
+
 @pytest.fixture
 def make_course(tmp_path: Path):
     """Write courses/<id>/ with modules {module_id: [lesson ids]}; returns the courses dir."""
@@ -57,34 +99,44 @@ def make_course(tmp_path: Path):
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build one database through the migrations; each test gets a copy."""
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """Build the database through the migrations once; tests get a copy (or empty tables)."""
+    if POSTGRES_URL:
+        reset_postgres_schema(POSTGRES_URL)
+        command.upgrade(alembic_config(POSTGRES_URL), "head")
+        return None
     path = tmp_path_factory.mktemp("template") / "parley.db"
     command.upgrade(alembic_config(f"sqlite:///{path}"), "head")
     return path
 
 
 @pytest.fixture
-def app_config(tmp_path: Path, migrated_template: Path) -> dict:
+def database_url(tmp_path: Path, migrated_template: Path | None):
+    """A fresh, migrated database for one test: a SQLite copy, or emptied PostgreSQL tables."""
+    if POSTGRES_URL:
+        yield POSTGRES_URL
+        empty_postgres_tables(POSTGRES_URL)
+        return
     database = tmp_path / "parley.db"
     shutil.copy(migrated_template, database)
+    yield f"sqlite:///{database}"
+
+
+@pytest.fixture
+def app_config(database_url: str) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; production uses scrypt
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database_url,
     }
 
 
 @pytest.fixture
 def app(app_config: dict):
-    app = create_app(app_config)
-    yield app
-    from parley.db import Database
-
-    Database.engine(app).dispose()
+    return create_app(app_config)
 
 
 @pytest.fixture
@@ -157,11 +209,7 @@ def write_quizzes(root: Path, quiz_text: str | None = None) -> Path:
 def quiz_app(app_config, tmp_path):
     """An app whose only quiz is the test quiz (module walkouts), whatever the shipped quizzes."""
     app_config["QUIZZES_DIR"] = str(write_quizzes(tmp_path / "quizzes"))
-    app = create_app(app_config)
-    yield app
-    from parley.db import Database
-
-    Database.engine(app).dispose()
+    return create_app(app_config)
 
 
 QUIZ_URL = "/courses/impasse/quizzes/walkouts"

@@ -1,0 +1,165 @@
+"""50 concurrent quiz submissions against gunicorn on loopback: none lost, none a 500."""
+
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from parley.extensions import db
+from parley.models import Answer, Attempt
+from tests.conftest import PASSWORD, RIGHT_ANSWERS, write_quizzes
+
+LEARNERS = 50
+QUIZ = "/courses/impasse/quizzes/walkouts"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """A cookie-keeping HTTP client that reports redirects instead of following them."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
+        )
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, body, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, error.read().decode()
+
+
+def hidden(page: str, name: str) -> str:
+    return re.search(rf'name="{name}"(?: type="hidden")? value="([^"]+)"', page).group(1)
+
+
+@pytest.fixture
+def server(quiz_app, app_config, tmp_path, make_user):
+    for n in range(LEARNERS):
+        make_user(email=f"c{n}@example.com")
+    port = free_port()
+    env = {
+        **os.environ,
+        "PARLEY_DATABASE_URL": app_config["DATABASE_URL"],
+        "PARLEY_QUIZZES_DIR": str(write_quizzes(tmp_path / "server-quizzes")),
+        "PARLEY_ENV": "production",
+        "PARLEY_SECURE_COOKIES": "0",
+        "SECRET_KEY": "concurrency-test-secret",
+    }
+    bin_dir = Path(sys.executable).parent
+    log = tmp_path / "gunicorn.log"
+    log_file = log.open("w")
+    process = subprocess.Popen(
+        [
+            str(bin_dir / "gunicorn"),
+            "--workers",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--graceful-timeout",
+            "5",
+            "app:create_app()",
+        ],
+        cwd=Path(__file__).parent.parent,
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if Browser(base).request("/healthz")[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        process.wait()
+        log_file.close()
+        pytest.fail("gunicorn did not start: " + log.read_text()[-2000:])
+    yield base
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log_file.close()
+    assert "Traceback" not in log.read_text()
+
+
+def test_fifty_concurrent_submissions_lose_nothing_and_never_fail(server, quiz_app):
+    browsers, forms = [], []
+    for n in range(LEARNERS):
+        browser = Browser(server)
+        page = browser.request("/login")[1]
+        status, _ = browser.request(
+            "/login",
+            {
+                "csrf_token": hidden(page, "csrf_token"),
+                "email": f"c{n}@example.com",
+                "password": PASSWORD,
+            },
+        )
+        assert status == 302
+        quiz_page = browser.request(QUIZ)[1]
+        forms.append(
+            {
+                **RIGHT_ANSWERS,
+                "csrf_token": hidden(quiz_page, "csrf_token"),
+                "quiz_version": hidden(quiz_page, "quiz_version"),
+                "submission": hidden(quiz_page, "submission"),
+            }
+        )
+        browsers.append(browser)
+
+    barrier = threading.Barrier(LEARNERS)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def submit(index: int) -> None:
+        barrier.wait(timeout=30)
+        codes = [browsers[index].request(QUIZ, forms[index])[0]]
+        if index % 5 == 0:  # a double click
+            codes.append(browsers[index].request(QUIZ, forms[index])[0])
+        with lock:
+            statuses.extend(codes)
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(LEARNERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert len(statuses) == LEARNERS + LEARNERS // 5
+    assert set(statuses) == {303}, statuses
+    with quiz_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attempt)) == LEARNERS
+        assert db.session.scalar(select(func.count()).select_from(Answer)) == LEARNERS * 5
