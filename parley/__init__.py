@@ -78,9 +78,11 @@ def register_blueprints(app: Flask) -> None:
 def register_handlers(app: Flask) -> None:
     from parley.web.errors import register_error_handlers
     from parley.web.headers import register_security_headers
+    from parley.web.input_guard import register_input_guard
 
     register_error_handlers(app)
     register_security_headers(app)
+    register_input_guard(app)
 
 
 def register_cli(app: Flask) -> None:

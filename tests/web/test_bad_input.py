@@ -1,0 +1,178 @@
+"""Property-based: arbitrary input to every form never causes a 500 or a half-change."""
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from parley.extensions import db
+from parley.models import Base
+from tests.conftest import PASSWORD, QUIZ_URL, RIGHT_ANSWERS
+
+SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+characters = st.characters(blacklist_categories=("Cs",))
+short_text = st.text(characters, max_size=40)
+values = st.one_of(
+    short_text,
+    st.text(characters, min_size=500, max_size=4000),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "-1",
+            "1e9",
+            "null",
+            "[]",
+            "2026-02-30",
+            "9999-12-31",
+            "<script>alert(1)</script>",
+            "' OR 1=1 --",
+            "=SUM(A1)",
+            "🌍" * 30,
+            "\u202ertl",
+            "\x00nul",
+            "apologise",
+            "walk",
+            "commit",
+            "1",
+            "2",
+            "3",
+        ]
+    ),
+    st.integers(-(10**12), 10**12).map(str),
+    st.dates().map(date.isoformat),
+)
+
+
+def form_data(fields: list[str]):
+    keys = st.one_of(st.sampled_from(fields), short_text)
+    return st.dictionaries(keys, st.one_of(values, st.lists(values, max_size=3)), max_size=12)
+
+
+def database_state(app) -> dict:
+    with app.app_context():
+        return {
+            table.name: sorted(map(repr, db.session.execute(select(table)).all()))
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def check(app, response, before) -> None:
+    assert response.status_code < 500, response.text[:500]
+    assert response.status_code in range(200, 500)
+    if response.status_code >= 400:
+        assert "<h1>" in response.text or response.is_json
+        assert database_state(app) == before
+
+
+@pytest.fixture
+def world(quiz_app, make_user, login_as):
+    """A learner and an instructor with a cohort, an assignment and a membership."""
+    make_user(email="learner@example.com", name="Lea")
+    make_user(email="trainer@example.com", name="Tim", role="instructor")
+    learner = login_as(quiz_app, "learner@example.com")
+    trainer = login_as(quiz_app, "trainer@example.com")
+    when = (date.today() + timedelta(days=7)).isoformat()
+    trainer.post("/instructor/cohorts", data={"name": "C", "workshop_date": when})
+    trainer.post("/instructor/cohorts/1/assign", data={"target": "module:impasse/walkouts"})
+    with quiz_app.app_context():
+        from parley.models import Cohort
+
+        token = db.session.scalar(select(Cohort.invite_token))
+    learner.post(f"/join/{token}")
+    return {"app": quiz_app, "learner": learner, "trainer": trainer, "token": token}
+
+
+LEARNER_FORMS = {
+    "/account/password": ["current", "new", "confirm"],
+    "/join": ["code"],
+    "/courses/impasse/lessons/reading-a-walkout/complete": ["x"],
+    QUIZ_URL: [
+        *RIGHT_ANSWERS,
+        "quiz_version",
+        "submission",
+        "advance",
+        "c-demo-best",
+        "c-demo-all",
+        "q-demo-branch-assessed",
+    ],
+    "/cohorts/1/leave": ["x"],
+}
+TRAINER_FORMS = {
+    "/instructor/cohorts": ["name", "workshop_date", "description"],
+    "/instructor/cohorts/1/assign": ["target", "due_date"],
+    "/instructor/cohorts/1/learners/1/extend": ["assignment", "due_date"],
+    "/instructor/cohorts/1/joining": ["open"],
+    "/instructor/cohorts/1/assignments/1/delete": ["x"],
+    "/instructor/cohorts/1/members/1/remove": ["x"],
+}
+
+
+@pytest.mark.parametrize("path", list(LEARNER_FORMS))
+def test_learner_forms_survive_any_input(world, path):
+    app, client = world["app"], world["learner"]
+
+    @SETTINGS
+    @given(data=form_data(LEARNER_FORMS[path]))
+    def run(data):
+        before = database_state(app)
+        check(app, client.post(path, data=data), before)
+
+    run()
+
+
+@pytest.mark.parametrize("path", list(TRAINER_FORMS))
+def test_instructor_forms_survive_any_input(world, path):
+    app, client = world["app"], world["trainer"]
+
+    @SETTINGS
+    @given(data=form_data(TRAINER_FORMS[path]))
+    def run(data):
+        before = database_state(app)
+        check(app, client.post(path, data=data), before)
+
+    run()
+
+
+@pytest.mark.parametrize("path", ["/register", "/login", "/join/{token}"])
+def test_visitor_forms_survive_any_input(world, path):
+    app = world["app"]
+    path = path.format(token=world["token"])
+
+    @SETTINGS
+    @given(data=form_data(["name", "email", "password", "next", "join"]))
+    def run(data):
+        client = app.test_client()
+        before = database_state(app)
+        check(app, client.post(path, data=data), before)
+
+    run()
+
+
+@SETTINGS
+@given(path=st.text(characters, min_size=1, max_size=80))
+def test_any_url_is_answered_without_a_500(quiz_app, path):
+    client = quiz_app.test_client()
+    response = client.get("/" + path.lstrip("/"))
+    assert response.status_code < 500
+
+
+def test_a_valid_password_change_still_works_after_the_fuzzing_setup(world):
+    response = world["learner"].post(
+        "/account/password",
+        data={
+            "current": PASSWORD,
+            "new": "another long passphrase",
+            "confirm": "another long passphrase",
+        },
+    )
+    assert response.status_code == 302
