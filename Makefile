@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test bench lint check-python clean
+.PHONY: run test pytest bench lint check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Parley needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -33,6 +33,9 @@ lint: $(VENV)/.test-deps
 
 test: lint
 	$(FLASK) content check
+	$(BIN)/python -m pytest
+
+pytest: $(VENV)/.test-deps
 	$(BIN)/python -m pytest
 
 clean:
