@@ -27,15 +27,20 @@ run: $(VENV)/.run-deps
 	$(FLASK) db upgrade
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# axe-core for the browser tests' accessibility checks; skipped (and said so) without npm.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: browser accessibility checks will be skipped"; fi
+
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: lint node_modules/.installed
 	$(FLASK) content check
 	$(BIN)/python -m pytest
 
-pytest: $(VENV)/.test-deps
+pytest: $(VENV)/.test-deps node_modules/.installed
 	$(BIN)/python -m pytest
 
 clean:
