@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test pytest bench lint check-python clean
+.PHONY: run demo test pytest bench lint check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Parley needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -31,6 +31,10 @@ run: $(VENV)/.run-deps
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
 	else echo "npm not found: browser accessibility checks will be skipped"; fi
+
+demo: $(VENV)/.run-deps
+	$(FLASK) db upgrade
+	$(FLASK) demo
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .

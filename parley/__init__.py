@@ -86,7 +86,8 @@ def register_handlers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from parley.cli import db_cli, users_cli
+    from parley.cli import db_cli, demo_command, users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(db_cli)
+    app.cli.add_command(demo_command)

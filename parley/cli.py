@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from parley.accounts import AccountError, create_user, set_role
 from parley.config import content_dirs
@@ -119,3 +119,25 @@ def explain_command(question_id: str, courses_dir: Path | None, quizzes_dir: Pat
     problems = [str(p) for p in report.errors if question_id in p.message]
     detail = ("\n" + "\n".join(problems)) if problems else ""
     raise click.ClickException(f"no loaded question has id '{question_id}'{detail}")
+
+
+@click.command("demo")
+@click.option("--force", is_flag=True, help="Add the demo even if real accounts exist.")
+@with_appcontext
+def demo_command(force: bool) -> None:
+    """Fill the database with a demo workshop (run again to reset it)."""
+    from parley.demo import DEMO_PASSWORD, DemoRefused, build_demo
+
+    library = current_app.extensions["parley_content"]
+    try:
+        logins = build_demo(
+            db.session, library, force=force, hash_method=current_app.config["PASSWORD_HASH_METHOD"]
+        )
+    except DemoRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(
+        f"Demo workshop ready. Log in at /login with any of these (password: {DEMO_PASSWORD}):"
+    )
+    for role, email in logins:
+        click.echo(f"  {role:<10} {email}")
