@@ -32,6 +32,13 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
 	else echo "npm not found: browser accessibility checks will be skipped"; fi
 
+$(VENV)/.bench-deps: pyproject.toml $(VENV)/.run-deps
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench,postgres]'
+	@touch $@
+
+bench: $(VENV)/.bench-deps
+	$(BIN)/python bench/run.py
+
 demo: $(VENV)/.run-deps
 	$(FLASK) db upgrade
 	$(FLASK) demo

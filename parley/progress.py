@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,12 +49,18 @@ def _ensure_row(
     return row
 
 
+OPENED_RESOLUTION = timedelta(minutes=5)
+
+
 def record_lesson_opened(
     session: Session, user_id: int, course_id: str, lesson_id: str, now: datetime | None = None
-) -> None:
+) -> LessonState:
+    """Note that the lesson was opened (to the nearest five minutes); return its state."""
     now = now or utcnow()
     row = _ensure_row(session, user_id, course_id, lesson_id, now)
-    row.last_opened_at = now
+    if now - row.last_opened_at >= OPENED_RESOLUTION:
+        row.last_opened_at = now
+    return LessonState(lesson_id, row.first_opened_at, row.last_opened_at, row.completed_at)
 
 
 def mark_lesson_complete(

@@ -194,16 +194,20 @@ def cohort_readiness(
 
 
 def _latest_answer_ids(cohort_id: int, course_ids: list[str]) -> Select:
-    """Each member's most recent answer to each question (answers are stored in order)."""
-    return (
-        select(func.max(Answer.id))
-        .join(Attempt, Answer.attempt_id == Attempt.id)
+    """Each member's latest answers: those of their latest attempt at each quiz.
+
+    An attempt answers every question of its quiz, so the latest attempt holds the latest
+    answer to each question; looking up attempts first keeps this cheap for big cohorts.
+    """
+    latest_attempts = (
+        select(func.max(Attempt.id))
         .where(
             Attempt.user_id.in_(_members_subquery(cohort_id)),
             Attempt.course_id.in_(course_ids or [""]),
         )
-        .group_by(Attempt.user_id, Answer.question_id)
+        .group_by(Attempt.user_id, Attempt.quiz_id)
     )
+    return select(Answer.id).where(Answer.attempt_id.in_(latest_attempts))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -75,9 +76,20 @@ def _flatten(tokens: list[dict]) -> list[TocEntry]:
     return entries
 
 
+_converter = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    """One converter per thread, reset between documents (building one is costly)."""
+    md = getattr(_converter, "md", None)
+    if md is None:
+        md = _converter.md = markdown.Markdown(extensions=EXTENSIONS)
+    return md.reset()
+
+
 def render(text: str, lesson_href: Callable[[str], str] | None = None) -> Rendered:
     """Render Markdown; rewrite `lesson-id.md#anchor` links with lesson_href."""
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"toc": {"permalink": False}})
+    md = _markdown()
     html = md.convert(text)
     links: list[tuple[str, str]] = []
 

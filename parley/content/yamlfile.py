@@ -26,9 +26,12 @@ def read_text(path: Path, report: ContentReport, label: str) -> str | None:
         return None
 
 
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
+
+
 def parse_yaml(text: str, report: ContentReport, label: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=SafeLoader)
     except yaml.YAMLError as exc:
         report.error(label, _yaml_problem(exc))
         return None

@@ -6,7 +6,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 KINDS = ("best", "all-that-apply", "commit-or-walk", "order", "branching")
-STRATEGY_KINDS = ("strategy", "walkout-step", "no-agreement", "commit", "principle", "mistake")
+STRATEGY_KINDS = (
+    "strategy",
+    "step",
+    "walkout-step",
+    "no-agreement",
+    "commit",
+    "principle",
+    "mistake",
+)
 CONFIDENCES = ("sure", "unsure", "guessing")
 
 

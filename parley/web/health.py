@@ -17,3 +17,9 @@ def healthz():
         current_app.logger.warning("health check failed: %s", exc.__class__.__name__)
         return jsonify(status="unavailable", reason="database unreachable"), 503
     return jsonify(status="ok")
+
+
+@blueprint.get("/ping")
+def ping():
+    """A constant answer with no database work: liveness, and the benchmark's baseline."""
+    return "pong\n", 200, {"Content-Type": "text/plain; charset=utf-8"}

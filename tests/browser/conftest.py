@@ -19,6 +19,7 @@ from werkzeug.serving import make_server
 from parley import create_app
 from parley.cli import alembic_config
 from parley.config import PROJECT_ROOT
+from parley.db import Database
 from tests.conftest import POSTGRES_URL, empty_postgres_tables
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -84,6 +85,7 @@ def live_server(browser_available, tmp_path_factory, migrated_template):
     yield app, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
+    Database.engine(app).dispose()
     if POSTGRES_URL:
         empty_postgres_tables(POSTGRES_URL)
 

@@ -68,9 +68,9 @@ def lesson(course_id: str, lesson_id: str):
     item = found.lessons_by_id.get(lesson_id)
     if item is None:
         abort(404, description="This course has no such lesson.")
-    progress.record_lesson_opened(db.session, current_user.id, course_id, lesson_id)
-    db.session.commit()
-    state = _my_states(course_id).get((course_id, lesson_id))
+    state = progress.record_lesson_opened(db.session, current_user.id, course_id, lesson_id)
+    if db.session.dirty or db.session.new:
+        db.session.commit()
     previous, following = neighbours(found, item)
     return render_template(
         "learn/lesson.html",
