@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run demo test pytest bench lint check-python clean
+.PHONY: run demo test pytest bench screenshots lint check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Parley needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -53,6 +53,13 @@ test: lint node_modules/.installed
 
 pytest: $(VENV)/.test-deps node_modules/.installed
 	$(BIN)/python -m pytest
+
+# Refresh the README tour from the browser tests' screenshots.
+screenshots: $(VENV)/.test-deps node_modules/.installed
+	$(BIN)/python -m pytest -q tests/browser/test_pages.py
+	mkdir -p docs/screenshots
+	for name in lesson quiz-result dashboard instructor-grid; do \
+	  cp test-artifacts/screenshots/tour-$$name.png docs/screenshots/$$name.png; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -26,9 +26,10 @@ sys.path.insert(0, str(ROOT))
 from bench.content_load import time_content_load  # noqa: E402
 from bench.seed import seed  # noqa: E402
 from parley import create_app  # noqa: E402
+from parley.answers import encode_answers  # noqa: E402
 from parley.cli import alembic_config  # noqa: E402
 from parley.extensions import db  # noqa: E402
-from parley.grading import derive  # noqa: E402
+from parley.grading import Response, derive  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 USERS = int(os.environ.get("BENCH_USERS", "16"))
@@ -52,25 +53,8 @@ def free_port() -> int:
 def right_answers(library) -> str:
     quiz = library.quiz("impasse", "walkouts")
     book = library.quizzes("impasse").rulebook
-    pairs = []
-    for question in quiz.questions:
-        key = derive(book, question).answer
-        name = f"q-{question.id}"
-        if question.kind in ("best", "all-that-apply"):
-            pairs += [(name, choice) for choice in key]
-        elif question.kind == "commit-or-walk":
-            pairs.append((f"{name}-decision", key[0]))
-            if key[0] == "walk":
-                pairs.append((f"{name}-reason", key[1]))
-        elif question.kind == "order":
-            pairs += [(f"{name}-{choice}", str(n)) for n, choice in enumerate(key, start=1)]
-        else:
-            step = question.steps[0]
-            for choice in key:
-                pairs.append((f"{name}-{step.id}", choice))
-                option = next(o for o in step.options if o.strategy_id == choice)
-                step = question.step(option.next_step) if option.next_step else None
-    return urlencode(pairs)
+    responses = {q.id: Response(derive(book, q).answer) for q in quiz.questions}
+    return urlencode(encode_answers(quiz.questions, responses))
 
 
 def worker_rss_mb(master_pid: int) -> list[float]:

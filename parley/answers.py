@@ -172,3 +172,28 @@ _PARSERS = {
     "order": _parse_order,
     "branching": _parse_branching,
 }
+
+
+def encode_answers(questions, responses) -> list[tuple[str, str]]:
+    """The form fields that submit these responses: the inverse of parse_answers."""
+    fields: list[tuple[str, str]] = []
+    for question in questions:
+        response = responses[question.id]
+        name = f"q-{question.id}"
+        choices = response.choices
+        if question.kind in ("best", "all-that-apply"):
+            fields += [(name, choice) for choice in choices]
+        elif question.kind == "commit-or-walk":
+            fields.append((f"{name}-decision", choices[0]))
+            fields += [(f"{name}-reason", reason) for reason in choices[1:]]
+        elif question.kind == "order":
+            fields += [(f"{name}-{choice}", str(n)) for n, choice in enumerate(choices, start=1)]
+        else:
+            step = question.steps[0]
+            for choice in choices:
+                fields.append((f"{name}-{step.id}", choice))
+                option = next(o for o in step.options if o.strategy_id == choice)
+                step = question.step(option.next_step) if option.next_step else None
+        if response.confidence:
+            fields.append((f"c-{question.id}", response.confidence))
+    return fields

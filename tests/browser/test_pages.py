@@ -14,6 +14,7 @@ from tests.browser.quiz_answers import answer_quiz
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long browser password"
+TOUR = {"lesson", "quiz-result", "dashboard", "instructor-grid"}  # shown in the README
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +121,8 @@ def test_every_page_type_is_accessible_and_fits_both_widths(site, attempt_url, n
             for name, path in pages.items():
                 page.goto(base + path)
                 screenshot(page, f"{name}-{width_name}-{scheme}")
+                if name in TOUR and width_name == "desktop" and scheme == "light":
+                    screenshot(page, f"tour-{name}", full_page=False)
                 overflow = page.evaluate(
                     "document.documentElement.scrollWidth - document.documentElement.clientWidth"
                 )
