@@ -31,7 +31,9 @@ def question_snapshot(question: Question) -> dict[str, Any]:
                 "id": s.id,
                 "situation_html": s.situation_html,
                 "prompt": s.prompt,
-                "options": [{"id": o.strategy_id, "label": o.label} for o in s.options],
+                "options": [
+                    {"id": o.strategy_id, "label": o.label, "next": o.next_step} for o in s.options
+                ],
             }
             for s in question.steps
         ],

@@ -152,16 +152,35 @@ class ReviewItem:
 
 
 def _answer_text(snapshot: dict, response: list[str]) -> str:
-    labels = {o["id"]: o["label"] for o in snapshot.get("options", [])}
-    for step in snapshot.get("steps", []):
-        labels.update({o["id"]: o["label"] for o in step["options"]})
     kind = snapshot.get("kind")
+    if kind == "branching":
+        # Labels belong to steps: the same strategy may read differently at each one.
+        steps = snapshot.get("steps", [])
+        parts = []
+        for step, choice in zip(steps and _path_steps(steps, response), response, strict=False):
+            labels = {o["id"]: o["label"] for o in step["options"]}
+            parts.append(labels.get(choice, choice))
+        return " → ".join(parts)
+    labels = {o["id"]: o["label"] for o in snapshot.get("options", [])}
     if kind == "commit-or-walk":
         if response[:1] == ["commit"]:
             return "Commit to the agreement"
         return "Walk away: " + labels.get(response[1], response[1]) if len(response) > 1 else ""
-    joiner = " → " if kind in ("order", "branching") else "; "
+    joiner = " → " if kind == "order" else "; "
     return joiner.join(labels.get(choice, choice) for choice in response)
+
+
+def _path_steps(steps: list[dict], response: list[str]) -> list[dict]:
+    """The snapshot steps a learner went through, following their choices from the first."""
+    by_id = {step["id"]: step for step in steps}
+    path, step = [], steps[0]
+    for choice in response:
+        if step is None:
+            break
+        path.append(step)
+        option = next((o for o in step["options"] if o["id"] == choice), None)
+        step = by_id.get(option.get("next")) if option and option.get("next") else None
+    return path
 
 
 def review_items(answers, lesson_url: Callable[[str, str], str | None]) -> list[ReviewItem]:
