@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -89,12 +93,28 @@ def _load_course(
     def href(lesson_id: str) -> str:
         return lesson_href(course_id, lesson_id)
 
+    if lesson_href is default_lesson_href:
+        href.default_for = course_id  # lets render_many rebuild it in other processes
+
+    read = {m.id: _read_module(folder, m, report, label) for m in spec.modules}
+    bodies = [body for found in read.values() if found for _, _, body in found]
+    rendered = iter(render_many(bodies, course_id, href))
     lessons_seen: dict[str, Path] = {}
     objectives_seen: dict[str, Path] = {}
     modules = []
     for module_spec in spec.modules:
-        module = _load_module(
-            folder, course_id, module_spec, report, label, href, lessons_seen, objectives_seen
+        if read[module_spec.id] is None:
+            continue
+        module = _build_module(
+            folder,
+            course_id,
+            module_spec,
+            read[module_spec.id],
+            rendered,
+            report,
+            label,
+            lessons_seen,
+            objectives_seen,
         )
         if module is not None:
             modules.append(module)
@@ -120,25 +140,49 @@ def _load_course(
     return course
 
 
-def _load_module(
-    folder: Path,
-    course_id: str,
-    spec: ModuleSpec,
-    report: ContentReport,
-    label: Labeller,
-    href: Callable[[str], str],
-    lessons_seen: dict[str, Path],
-    objectives_seen: dict[str, Path],
-) -> Module | None:
+def _read_module(folder: Path, spec: ModuleSpec, report: ContentReport, label: Labeller):
+    """Return [(path, lesson spec, body)] of a module folder, or None if it is missing."""
     module_dir = folder / spec.id
     if not module_dir.is_dir():
         report.error(label(folder / "course.yaml"), f"module '{spec.id}' has no folder {spec.id}/")
         return None
-    lessons = []
+    found = []
     for path in sorted(module_dir.glob("*.md")):
-        lesson = _load_lesson(path, course_id, spec.id, report, label, href)
-        if lesson is None:
-            continue
+        read = _read_lesson(path, report, label)
+        if read is not None:
+            found.append((path, *read))
+    return found
+
+
+def _build_module(
+    folder: Path,
+    course_id: str,
+    spec: ModuleSpec,
+    found: list,
+    rendered_bodies,
+    report: ContentReport,
+    label: Labeller,
+    lessons_seen: dict[str, Path],
+    objectives_seen: dict[str, Path],
+) -> Module:
+    module_dir = folder / spec.id
+    lessons = []
+    for path, lesson_spec, _ in found:
+        rendered = next(rendered_bodies)
+        lesson = Lesson(
+            id=lesson_spec.id,
+            title=lesson_spec.title,
+            minutes=lesson_spec.minutes,
+            objectives=tuple(
+                Objective(o.id, o.text, lesson_spec.id) for o in lesson_spec.objectives
+            ),
+            html=rendered.html,
+            toc=rendered.toc,
+            course_id=course_id,
+            module_id=spec.id,
+            source=path,
+            links=rendered.lesson_links,
+        )
         if lesson.id in lessons_seen:
             report.error(
                 label(path),
@@ -160,14 +204,25 @@ def _load_module(
     return Module(id=spec.id, title=spec.title, summary=spec.summary, lessons=tuple(lessons))
 
 
-def _load_lesson(
-    path: Path,
-    course_id: str,
-    module_id: str,
-    report: ContentReport,
-    label: Labeller,
-    href: Callable[[str], str],
-) -> Lesson | None:
+PARALLEL_FROM = 200  # lessons; below this a process pool costs more than it saves
+
+
+def _render_for_course(course_id: str, body: str):
+    return render(body, partial(default_lesson_href, course_id))
+
+
+def render_many(bodies: list[str], course_id: str, href: Callable[[str], str]):
+    """Render lesson bodies, on every core when there are many and links use the default URLs."""
+    uses_default = getattr(href, "default_for", None) == course_id
+    if len(bodies) < PARALLEL_FROM or not uses_default or (os.cpu_count() or 1) < 2:
+        return [render(body, href) for body in bodies]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
+        return list(pool.map(partial(_render_for_course, course_id), bodies, chunksize=16))
+
+
+def _read_lesson(path: Path, report: ContentReport, label: Labeller):
+    """Return (front matter spec, Markdown body), or None after reporting the problem."""
     name = label(path)
     text = read_text(path, report, name)
     if text is None:
@@ -183,19 +238,7 @@ def _load_lesson(
     ids = [o.id for o in spec.objectives]
     for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
         report.error(name, f"objective id '{duplicate}' is used twice in this lesson")
-    rendered = render(body, href)
-    return Lesson(
-        id=spec.id,
-        title=spec.title,
-        minutes=spec.minutes,
-        objectives=tuple(Objective(o.id, o.text, spec.id) for o in spec.objectives),
-        html=rendered.html,
-        toc=rendered.toc,
-        course_id=course_id,
-        module_id=module_id,
-        source=path,
-        links=rendered.lesson_links,
-    )
+    return spec, body
 
 
 def _check_lesson_links(course: Course, report: ContentReport, label: Labeller) -> None:
