@@ -16,7 +16,7 @@ from parley.content.errors import ContentReport
 from parley.content.markdown import render
 from parley.content.model import Course, Lesson, Module, Objective
 from parley.content.schema import CourseSpec, LessonSpec, ModuleSpec, describe
-from parley.content.yamlfile import load_yaml, read_text, split_front_matter
+from parley.content.yamlfile import load_spec, read_text, split_front_matter
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LessonHref = Callable[[str, str], str]
@@ -68,15 +68,8 @@ def _load_course(
     if not spec_path.is_file():
         report.error(label(spec_path), "is missing (every course folder needs one)")
         return None
-    data = load_yaml(spec_path, report, label(spec_path))
-    if data is None:
-        if not any(p.path == label(spec_path) for p in report.problems):
-            report.error(label(spec_path), "is empty")
-        return None
-    try:
-        spec = CourseSpec.model_validate(data)
-    except ValidationError as exc:
-        report.error(label(spec_path), describe(exc))
+    _, spec = load_spec(spec_path, CourseSpec, report, label(spec_path))
+    if spec is None:
         return None
 
     listed = [m.id for m in spec.modules]

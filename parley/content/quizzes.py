@@ -7,8 +7,6 @@ import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from parley.content.errors import ContentReport
 from parley.content.markdown import render
 from parley.content.model import Course, CourseQuizzes, Quiz
@@ -19,9 +17,8 @@ from parley.content.schema import (
     QuizSpec,
     RuleBookSpec,
     RuleSpec,
-    describe,
 )
-from parley.content.yamlfile import load_yaml
+from parley.content.yamlfile import load_spec
 from parley.grading import (
     KINDS,
     Condition,
@@ -148,15 +145,8 @@ def _conditions(
 
 
 def _load_rulebook(path: Path, course: Course, report: ContentReport, name: str):
-    data = load_yaml(path, report, name)
-    if data is None:
-        if not any(p.path == name for p in report.problems):
-            report.error(name, "is empty")
-        return None
-    try:
-        spec = RuleBookSpec.model_validate(data)
-    except ValidationError as exc:
-        report.error(name, describe(exc))
+    data, spec = load_spec(path, RuleBookSpec, report, name)
+    if spec is None:
         return None
     errors_before = len(report.errors)
     facts = {n: Fact(n, f.meaning, dict(f.values)) for n, f in spec.facts.items()}
@@ -241,15 +231,8 @@ def _check_section(lesson_id, anchor, course, report, name, where) -> None:
 
 def _load_quiz(path, course, book, book_version, report, name, href) -> Quiz | None:
     quiz_id = path.stem
-    data = load_yaml(path, report, name)
-    if data is None:
-        if not any(p.path == name for p in report.problems):
-            report.error(name, "is empty")
-        return None
-    try:
-        spec = QuizSpec.model_validate(data)
-    except ValidationError as exc:
-        report.error(name, describe(exc))
+    data, spec = load_spec(path, QuizSpec, report, name)
+    if spec is None:
         return None
     if spec.module is not None and course.module(spec.module) is None:
         report.error(name, f"unknown module '{spec.module}' (not in course '{course.id}')")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
 from parley.content.errors import ContentReport
+from parley.content.schema import describe
+
+T = TypeVar("T", bound=BaseModel)
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:
@@ -66,3 +70,19 @@ def split_front_matter(
 
 def report_has(report: ContentReport, label: str) -> bool:
     return any(p.path == label for p in report.problems)
+
+
+def load_spec(
+    path: Path, model: type[T], report: ContentReport, label: str
+) -> tuple[Any, T | None]:
+    """Read a YAML file and validate it as model; return (raw data, spec or None)."""
+    data = load_yaml(path, report, label)
+    if data is None:
+        if not report_has(report, label):
+            report.error(label, "is empty")
+        return None, None
+    try:
+        return data, model.model_validate(data)
+    except ValidationError as exc:
+        report.error(label, describe(exc))
+        return data, None
