@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from parley.content.model import Course, CourseQuizzes
 from parley.grading import Question, derive
 
-COVERED_KINDS = ("strategy", "step", "walkout-step", "no-agreement", "principle", "commit")
-
 
 @dataclass(frozen=True)
 class StrategyCoverage:

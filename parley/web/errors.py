@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -64,8 +64,6 @@ def handle_unexpected(error: Exception):
     request_id = _request_id()
     original = getattr(error, "original_exception", None) or error
     if not isinstance(original, HTTPException) or isinstance(original, InternalServerError):
-        from flask import current_app
-
         current_app.logger.error(
             "request %s failed: %s %s",
             request_id,
