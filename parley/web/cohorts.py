@@ -48,8 +48,6 @@ def confirm_join(token: str):
     cohort = cohorts.cohort_by_invite(db.session, token)
     if cohort is None:
         abort(404, description="This invitation link is not valid.")
-    if not ActionForm().validate_on_submit():
-        abort(400, description="The form could not be accepted; reload and try again.")
     return _join_and_redirect(cohort)
 
 
@@ -69,8 +67,6 @@ def join_by_code():
 @blueprint.post("/cohorts/<int:cohort_id>/leave")
 @login_required
 def leave(cohort_id: int):
-    if not ActionForm().validate_on_submit():
-        abort(400, description="The form could not be accepted; reload and try again.")
     if not cohorts.leave(db.session, cohort_id, current_user.id):
         abort(404, description="You are not a member of that cohort.")
     db.session.commit()

@@ -212,3 +212,21 @@ def test_a_learner_page_for_instructors_is_a_friendly_403(client, auth):
     response = client.get("/instructor/")
     assert response.status_code == 403
     assert "You do not have access to this page" in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/logout",
+        "/cohorts/1/leave",
+        "/join/any-token",
+        "/instructor/cohorts/1/joining",
+        "/instructor/cohorts/1/members/1/remove",
+        "/instructor/cohorts/1/assignments/1/delete",
+        "/courses/impasse/lessons/impasse-defined/complete",
+    ],
+)
+def test_every_action_button_needs_the_csrf_token(strict_app, path):
+    response = strict_app.test_client().post(path)
+    assert response.status_code == 400
+    assert "The form could not be accepted" in response.text
