@@ -130,17 +130,9 @@ def _conditions(
                 continue
             negated, value = True, raw["not"]
         values = frozenset([value] if isinstance(value, str) else value)
-        fact = facts.get(fact_name)
-        if fact is None:
-            report.error(name, f"{where}: unknown fact '{fact_name}'")
-            continue
-        for unknown in sorted(values - set(fact.values)):
-            report.error(
-                name,
-                f"{where}: '{unknown}' is not a value of fact '{fact_name}' "
-                f"(allowed: {', '.join(fact.values)})",
-            )
-        conditions.append(Condition(fact_name, values & set(fact.values), negated))
+        fact = _known_fact(facts, fact_name, values, report, name, where)
+        if fact is not None:
+            conditions.append(Condition(fact_name, values & set(fact.values), negated))
     return tuple(conditions)
 
 
@@ -278,17 +270,24 @@ def _options(raw_options, book, report, name, where, allow_next: bool) -> tuple[
     return tuple(options)
 
 
+def _known_fact(facts, fact_name, values, report, name, where) -> Fact | None:
+    """Return the declared fact, reporting an unknown fact or values it does not allow."""
+    fact = facts.get(fact_name)
+    if fact is None:
+        report.error(name, f"{where}: unknown fact '{fact_name}'")
+        return None
+    for unknown in sorted(set(values) - set(fact.values)):
+        report.error(
+            name,
+            f"{where}: '{unknown}' is not a value of fact '{fact_name}' "
+            f"(allowed: {', '.join(fact.values)})",
+        )
+    return fact
+
+
 def _check_facts(facts, book, report, name, where) -> None:
     for fact_name, value in facts.items():
-        fact = book.facts.get(fact_name)
-        if fact is None:
-            report.error(name, f"{where}: unknown fact '{fact_name}'")
-        elif value not in fact.values:
-            report.error(
-                name,
-                f"{where}: '{value}' is not a value of fact '{fact_name}' "
-                f"(allowed: {', '.join(fact.values)})",
-            )
+        _known_fact(book.facts, fact_name, [value], report, name, where)
 
 
 def _build_question(
