@@ -194,13 +194,17 @@ class MemberRow:
     email: str
 
 
-def members_of(session: Session, cohort_id: int) -> list[MemberRow]:
-    rows = session.execute(
+def members_of(session: Session, cohort_id: int, user_id: int | None = None) -> list[MemberRow]:
+    """The cohort's members by name; only user_id's row when it is given."""
+    query = (
         select(User.id, User.name, User.email)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.cohort_id == cohort_id)
         .order_by(User.name, User.id)
     )
+    if user_id is not None:
+        query = query.where(User.id == user_id)
+    rows = session.execute(query)
     return [MemberRow(*row) for row in rows]
 
 

@@ -95,9 +95,14 @@ class Readiness:
     def summary(self) -> str:
         return f"{self.ready_count} of {len(self.rows)} ready"
 
+    @property
+    def course_ids(self) -> list[str]:
+        return sorted({column.course.id for column in self.columns})
 
-def _members_subquery(cohort_id: int) -> Select:
-    return select(Membership.user_id).where(Membership.cohort_id == cohort_id)
+
+def _members_subquery(cohort_id: int, user_id: int | None = None) -> Select:
+    query = select(Membership.user_id).where(Membership.cohort_id == cohort_id)
+    return query if user_id is None else query.where(Membership.user_id == user_id)
 
 
 def _columns(library: Library, assignments: list[AssignmentRow]) -> list[Column]:
@@ -114,10 +119,16 @@ def _columns(library: Library, assignments: list[AssignmentRow]) -> list[Column]
 
 
 def cohort_readiness(
-    session: Session, library: Library, cohort_id: int, today: date, sort: str = "name"
+    session: Session,
+    library: Library,
+    cohort_id: int,
+    today: date,
+    sort: str = "name",
+    user_id: int | None = None,
 ) -> Readiness:
-    """Build the readiness matrix in five statements."""
-    members = members_of(session, cohort_id)
+    """Build the readiness matrix in five statements (one learner's row if user_id is given)."""
+    members = members_of(session, cohort_id, user_id)
+    in_scope = _members_subquery(cohort_id, user_id)
     columns = _columns(library, assignments_of(session, cohort_id))
     overrides = overrides_of(session, cohort_id)
     course_ids = sorted({c.course.id for c in columns}) or [""]
@@ -130,7 +141,7 @@ def cohort_readiness(
             LessonProgress.lesson_id,
             LessonProgress.completed_at,
         ).where(
-            LessonProgress.user_id.in_(_members_subquery(cohort_id)),
+            LessonProgress.user_id.in_(in_scope),
             LessonProgress.course_id.in_(course_ids),
         )
     )
@@ -146,7 +157,7 @@ def cohort_readiness(
             func.max(Attempt.score),
             func.max(case((Attempt.passed, 1), else_=0)),
         )
-        .where(Attempt.user_id.in_(_members_subquery(cohort_id)), Attempt.course_id.in_(course_ids))
+        .where(Attempt.user_id.in_(in_scope), Attempt.course_id.in_(course_ids))
         .group_by(Attempt.user_id, Attempt.course_id, Attempt.quiz_id)
     )
     quiz_best = {(u, c, q): (best, bool(passed)) for u, c, q, best, passed in quiz_rows}

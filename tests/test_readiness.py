@@ -148,6 +148,7 @@ def test_dashboard_statements_do_not_grow_from_5_to_500_learners(quiz_app, make_
         f"/instructor/cohorts/{cohort_id}",
         f"/instructor/cohorts/{cohort_id}/questions",
         f"/instructor/cohorts/{cohort_id}/export/matrix.csv",
+        f"/instructor/cohorts/{cohort_id}/learners/2",
     ]
     add_learners(quiz_app, cohort_id, 0, 5)
     small = [count_statements(quiz_app, client, path) for path in paths]

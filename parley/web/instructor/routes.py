@@ -38,9 +38,7 @@ def _cohort_or_404(cohort_id: int):
 
 
 def _member_or_404(cohort, user_id: int):
-    member = next(
-        (m for m in cohorts.members_of(db.session, cohort.id) if m.user_id == user_id), None
-    )
+    member = next(iter(cohorts.members_of(db.session, cohort.id, user_id)), None)
     if member is None:
         abort(404, description="That learner is not a member of this cohort.")
     return member
@@ -106,7 +104,7 @@ def cohort(cohort_id: int):
         "instructor/cohort.html",
         cohort=found,
         readiness=readiness,
-        weak=weak_objectives(db.session, library(), found.id, _course_ids(found)),
+        weak=weak_objectives(db.session, library(), found.id, readiness.course_ids),
         sort=sort,
         sorts=SORTS,
         assign_form=assign_form,
@@ -171,10 +169,12 @@ def remove_member(cohort_id: int, user_id: int):
 def learner(cohort_id: int, user_id: int):
     found = _cohort_or_404(cohort_id)
     member = _member_or_404(found, user_id)
-    course_ids = _course_ids(found)
     states = progress.lesson_states(db.session, member.user_id)
-    readiness = cohort_readiness(db.session, library(), found.id, date.today())
-    row = next(r for r in readiness.rows if r.member.user_id == member.user_id)
+    readiness = cohort_readiness(
+        db.session, library(), found.id, date.today(), user_id=member.user_id
+    )
+    (row,) = readiness.rows
+    course_ids = readiness.course_ids
     form = ExtensionForm()
     form.assignment.choices = [
         (c.assignment.id, f"{c.module.title} (due {c.assignment.due_date.isoformat()})")
