@@ -22,11 +22,11 @@ def _my_states(course_id: str | None = None) -> dict:
     return progress.lesson_states(db.session, current_user.id, course_id)
 
 
-def _my_overview(course):
-    """The current account's progress in one course: lessons and quizzes."""
+def _my_overview(course, states: dict | None = None):
+    """The current account's progress in one course; states may hold every course's already."""
     return course_overview(
         course,
-        _my_states(course.id),
+        _my_states(course.id) if states is None else states,
         library().quizzes(course.id),
         attempts.attempts_for(db.session, current_user.id, course.id),
     )
@@ -104,7 +104,7 @@ def complete_lesson(course_id: str, lesson_id: str):
 def dashboard():
     states = _my_states()
     courses = library().courses
-    overviews = [_my_overview(course) for course in courses]
+    overviews = [_my_overview(course, states) for course in courses]
     masteries = {
         course.id: mastery(course, attempts.latest_answers(db.session, current_user.id, course.id))
         for course in courses
