@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from parley.grading.derive import derive
-from parley.grading.kinds import GRADERS
+from parley.grading import grade
 from parley.grading.model import Question, QuestionResult, Response, RuleBook
 
 
@@ -30,9 +29,8 @@ def grade_quiz(
     """Grade every question; raise ResponseError (naming the question) if one does not fit."""
     results = []
     for number, question in enumerate(questions, start=1):
-        key = derive(book, question)
         try:
-            results.append(GRADERS[question.kind](book, question, key, responses[question.id]))
+            results.append(grade(book, question, responses[question.id]))
         except ValueError as exc:
             raise type(exc)(f"Question {number}: {exc}") from exc
     score = sum(r.score for r in results) / len(results) if results else 0.0
