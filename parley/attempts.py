@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -64,31 +64,42 @@ def result_record(result: QuestionResult, lesson_titles: dict[str, str]) -> dict
     }
 
 
-def find_attempt_by_token(session: Session, user_id: int, token: str) -> Attempt | None:
+def find_attempt_by_token(session: Session, user_id: int, token: str) -> int | None:
+    """Return the id of the account's attempt sent with this submission token, if any."""
     return session.scalar(
-        select(Attempt).where(Attempt.user_id == user_id, Attempt.submission_token == token)
+        select(Attempt.id).where(Attempt.user_id == user_id, Attempt.submission_token == token)
     )
 
 
-def _ensure_version(session: Session, quiz: Quiz, question: Question) -> str:
-    """Store the question's snapshot once, even when many learners submit at the same moment."""
-    version_id = quiz.question_versions[question.id]
-    if session.get(QuestionVersion, version_id) is None:
-        dialect = session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        session.execute(
-            insert(QuestionVersion)
-            .values(
-                id=version_id,
-                course_id=quiz.course_id,
-                quiz_id=quiz.id,
-                question_id=question.id,
-                snapshot=question_snapshot(question),
-                created_at=utcnow(),
-            )
-            .on_conflict_do_nothing(index_elements=["id"])
+def _ensure_versions(session: Session, quiz: Quiz) -> None:
+    """Store each question's snapshot once, even when many learners submit at the same moment."""
+    wanted = quiz.question_versions
+    stored = set(
+        session.scalars(select(QuestionVersion.id).where(QuestionVersion.id.in_(wanted.values())))
+    )
+    missing = [q for q in quiz.questions if wanted[q.id] not in stored]
+    if not missing:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    now = utcnow()
+    session.execute(
+        insert(QuestionVersion)
+        .values(
+            [
+                {
+                    "id": wanted[question.id],
+                    "course_id": quiz.course_id,
+                    "quiz_id": quiz.id,
+                    "question_id": question.id,
+                    "snapshot": question_snapshot(question),
+                    "created_at": now,
+                }
+                for question in missing
+            ]
         )
-    return version_id
+        .on_conflict_do_nothing(index_elements=["id"])
+    )
 
 
 def record_attempt(
@@ -101,8 +112,9 @@ def record_attempt(
     responses: dict[str, Response],
     lesson_titles: dict[str, str],
     now: datetime | None = None,
-) -> Attempt:
-    """Store an attempt with every answer and the question versions it answered."""
+) -> int:
+    """Store an attempt with every answer and the question versions it answered; return its id."""
+    _ensure_versions(session, quiz)
     attempt = Attempt(
         user_id=user_id,
         course_id=quiz.course_id,
@@ -117,25 +129,26 @@ def record_attempt(
     )
     session.add(attempt)
     session.flush()
-    for position, (question, result) in enumerate(
-        zip(quiz.questions, graded.results, strict=True), start=1
-    ):
-        response = responses[question.id]
-        session.add(
-            Answer(
-                attempt_id=attempt.id,
-                position=position,
-                question_id=question.id,
-                question_version_id=_ensure_version(session, quiz, question),
-                response=list(response.choices),
-                confidence=response.confidence,
-                score=result.score,
-                correct=result.correct,
-                result=result_record(result, lesson_titles),
+    session.execute(
+        insert(Answer),
+        [
+            {
+                "attempt_id": attempt.id,
+                "position": position,
+                "question_id": question.id,
+                "question_version_id": quiz.question_versions[question.id],
+                "response": list(responses[question.id].choices),
+                "confidence": responses[question.id].confidence,
+                "score": result.score,
+                "correct": result.correct,
+                "result": result_record(result, lesson_titles),
+            }
+            for position, (question, result) in enumerate(
+                zip(quiz.questions, graded.results, strict=True), start=1
             )
-        )
-    session.flush()
-    return attempt
+        ],
+    )
+    return attempt.id
 
 
 @dataclass(frozen=True)
@@ -151,13 +164,62 @@ class AttemptSummary:
         return round(self.score * 100)
 
 
-def attempts_for(session: Session, user_id: int, course_id: str, quiz_id: str | None = None):
+def attempts_for(
+    session: Session,
+    user_id: int,
+    course_id: str,
+    quiz_id: str | None = None,
+    limit: int | None = None,
+) -> list[AttemptSummary]:
     """Return the account's attempts in a course (one quiz if given), newest first."""
-    query = select(Attempt).where(Attempt.user_id == user_id, Attempt.course_id == course_id)
+    query = select(
+        Attempt.id, Attempt.quiz_id, Attempt.score, Attempt.passed, Attempt.submitted_at
+    ).where(Attempt.user_id == user_id, Attempt.course_id == course_id)
     if quiz_id is not None:
         query = query.where(Attempt.quiz_id == quiz_id)
-    rows = session.scalars(query.order_by(Attempt.submitted_at.desc(), Attempt.id.desc()))
-    return [AttemptSummary(a.id, a.quiz_id, a.score, a.passed, a.submitted_at) for a in rows]
+    query = query.order_by(Attempt.submitted_at.desc(), Attempt.id.desc()).limit(limit)
+    return [AttemptSummary(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class QuizRecord:
+    """An account's record at one quiz: how many attempts, best and latest score, passed."""
+
+    quiz_id: str
+    attempts: int
+    best: float
+    latest: float
+    passed: bool
+
+
+def quiz_records(
+    session: Session, user_id: int, course_id: str, quiz_id: str | None = None
+) -> dict[str, QuizRecord]:
+    """Return the account's record at each quiz of a course it has tried, in two statements."""
+    query = (
+        select(
+            Attempt.quiz_id,
+            func.count(),
+            func.max(Attempt.score),
+            func.max(case((Attempt.passed, 1), else_=0)),
+            func.max(Attempt.id),
+        )
+        .where(Attempt.user_id == user_id, Attempt.course_id == course_id)
+        .group_by(Attempt.quiz_id)
+    )
+    if quiz_id is not None:
+        query = query.where(Attempt.quiz_id == quiz_id)
+    totals = session.execute(query).all()
+    if not totals:
+        return {}
+    latest_ids = [latest_id for *_, latest_id in totals]
+    latest = dict(
+        session.execute(select(Attempt.id, Attempt.score).where(Attempt.id.in_(latest_ids))).all()
+    )
+    return {
+        quiz: QuizRecord(quiz, count, best, latest[latest_id], bool(passed))
+        for quiz, count, best, passed, latest_id in totals
+    }
 
 
 @dataclass(frozen=True)
@@ -211,7 +273,16 @@ class LatestAnswer:
 
 
 def latest_answers(session: Session, user_id: int, course_id: str) -> list[LatestAnswer]:
-    """Return the account's most recent answer to each question of a course."""
+    """Return the account's most recent answer to each question of a course.
+
+    An attempt answers every question of its quiz, so the latest attempt at each quiz holds
+    the latest answers; only those rows are read, however many attempts came before.
+    """
+    latest_attempts = (
+        select(func.max(Attempt.id))
+        .where(Attempt.user_id == user_id, Attempt.course_id == course_id)
+        .group_by(Attempt.quiz_id)
+    )
     rows = session.execute(
         select(
             Answer.question_id,
@@ -220,10 +291,9 @@ def latest_answers(session: Session, user_id: int, course_id: str) -> list[Lates
             Answer.confidence,
             QuestionVersion.snapshot,
         )
-        .join(Attempt, Answer.attempt_id == Attempt.id)
         .join(QuestionVersion, Answer.question_version_id == QuestionVersion.id)
-        .where(Attempt.user_id == user_id, Attempt.course_id == course_id)
-        .order_by(Attempt.submitted_at, Attempt.id)
+        .where(Answer.attempt_id.in_(latest_attempts))
+        .order_by(Answer.attempt_id, Answer.position)
     )
     latest: dict[str, LatestAnswer] = {}
     for question_id, score, correct, confidence, snapshot in rows:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from parley.attempts import QuizRecord
 from parley.content import Course, Lesson, Module
 from parley.content.model import CourseQuizzes, Quiz
 from parley.progress import LessonState
@@ -27,15 +28,17 @@ class QuizStatus:
         return None if self.latest is None else round(self.latest * 100)
 
 
-def quiz_status(quiz: Quiz, attempts: Iterable) -> QuizStatus:
-    """Summarise an account's attempts (newest first) at one quiz."""
-    mine = [a for a in attempts if a.quiz_id == quiz.id]
+def quiz_status(quiz: Quiz, records: Mapping[str, QuizRecord]) -> QuizStatus:
+    """Summarise an account's record at one quiz, given its records by quiz id."""
+    record = records.get(quiz.id)
+    if record is None:
+        return QuizStatus(quiz=quiz, attempts=0, best=None, latest=None, passed=False)
     return QuizStatus(
         quiz=quiz,
-        attempts=len(mine),
-        best=max((a.score for a in mine), default=None),
-        latest=mine[0].score if mine else None,
-        passed=any(a.passed for a in mine),
+        attempts=record.attempts,
+        best=record.best,
+        latest=record.latest,
+        passed=record.passed,
     )
 
 
@@ -110,14 +113,14 @@ def course_overview(
     course: Course,
     states: dict,
     quizzes: CourseQuizzes | None = None,
-    attempts: Iterable = (),
+    records: Mapping[str, QuizRecord] | None = None,
 ) -> CourseOverview:
-    """Build a course's progress from lesson states and quiz attempts (newest first)."""
-    attempts = [a for a in attempts if a.quiz_id]
+    """Build a course's progress from lesson states and quiz records by quiz id."""
+    records = records or {}
 
     def status_for(module_id: str) -> QuizStatus | None:
         quiz = quizzes.quiz_for_module(module_id) if quizzes else None
-        return quiz_status(quiz, attempts) if quiz else None
+        return quiz_status(quiz, records) if quiz else None
 
     return CourseOverview(
         course=course,
@@ -133,7 +136,7 @@ def course_overview(
             for module in course.modules
         ),
         course_quizzes=tuple(
-            quiz_status(q, attempts)
+            quiz_status(q, records)
             for q in (quizzes.quizzes if quizzes else ())
             if q.module_id is None
         ),

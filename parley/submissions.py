@@ -46,7 +46,7 @@ def submit_quiz(
         return Submission(messages=["This form is incomplete; reload the quiz."], status=400)
     existing = attempts.find_attempt_by_token(session, user_id, token)
     if existing is not None:
-        return Submission(attempt_id=existing.id, repeated=True)
+        return Submission(attempt_id=existing, repeated=True)
     parsed = parse_answers(quiz.questions, book, form)
     if form.get("quiz_version") != quiz.version:
         return Submission(
@@ -76,7 +76,7 @@ def submit_quiz(
         graded = grade_quiz(book, quiz.questions, parsed.responses, quiz.pass_mark)
     except ResponseError as exc:
         return Submission(parsed=parsed, status=400, messages=[str(exc)])
-    attempt = attempts.record_attempt(
+    attempt_id = attempts.record_attempt(
         session,
         user_id=user_id,
         quiz=quiz,
@@ -85,4 +85,4 @@ def submit_quiz(
         responses=parsed.responses,
         lesson_titles=lesson_titles,
     )
-    return Submission(attempt_id=attempt.id)
+    return Submission(attempt_id=attempt_id)

@@ -3,10 +3,11 @@
 import pytest
 from sqlalchemy import func, select
 
-from parley import create_app
+from parley import attempts, create_app
 from parley.config import PROJECT_ROOT
 from parley.extensions import db
 from parley.models import Answer, Attempt
+from parley.web.quiz.routes import HISTORY_SHOWN
 from tests.conftest import DATA, QUIZ_URL, form_fields, write_quizzes
 from tests.conftest import RIGHT_ANSWERS as RIGHT
 from tests.conftest import submit_quiz as submit
@@ -101,6 +102,27 @@ def test_a_double_click_stores_one_attempt_and_shows_the_same_result(quiz_app, l
     assert count(quiz_app, Attempt) == 1
 
 
+def test_a_twin_request_stored_first_by_another_server_is_shown_not_a_500(
+    quiz_app, learner, monkeypatch
+):
+    page = learner.get(QUIZ_URL).text
+    data = {**form_fields(page), **RIGHT}
+    first = learner.post(QUIZ_URL, data=data)
+    # The twin looked for the token before the first request committed, so it inserts too.
+    real, calls = attempts.find_attempt_by_token, []
+
+    def late_lookup(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(attempts, "find_attempt_by_token", late_lookup)
+    second = learner.post(QUIZ_URL, data=data)
+    assert second.status_code == 303
+    assert second.headers["Location"] == first.headers["Location"]
+    assert len(calls) == 2  # the insert failed on the token and the stored twin was found
+    assert count(quiz_app, Attempt) == 1 and count(quiz_app, Answer) == 5
+
+
 def test_a_stale_form_after_content_changed_is_refused_with_answers_kept(quiz_app, learner):
     page = learner.get(QUIZ_URL).text
     data = {**form_fields(page), **RIGHT, "quiz_version": "0000000000000000"}
@@ -148,6 +170,17 @@ def test_retakes_show_best_and_latest(learner):
     page = learner.get(QUIZ_URL).text
     assert "best 100%" in page and "latest 80%" in page
     assert "Your past attempts (3)" in page
+
+
+def test_a_long_history_lists_the_latest_attempts_and_counts_them_all(learner):
+    for _ in range(HISTORY_SHOWN + 2):
+        result = submit(learner, {**RIGHT, "q-demo-best": "batna-as-threat"})
+    submit(learner, RIGHT)
+    page = learner.get(QUIZ_URL).text
+    assert f"Your past attempts ({HISTORY_SHOWN + 3}, the latest {HISTORY_SHOWN} listed)" in page
+    assert page.count("— 80%") == HISTORY_SHOWN - 1 and page.count("— 100%") == 1
+    assert "best 100%" in page and "latest 100%" in page
+    assert f"attempts: {HISTORY_SHOWN + 3}" in learner.get(result.headers["Location"]).text
 
 
 def test_passing_marks_the_module_passed(learner):

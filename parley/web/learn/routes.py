@@ -28,7 +28,7 @@ def _my_overview(course, states: dict | None = None):
         course,
         _my_states(course.id) if states is None else states,
         library().quizzes(course.id),
-        attempts.attempts_for(db.session, current_user.id, course.id),
+        attempts.quiz_records(db.session, current_user.id, course.id),
     )
 
 

@@ -9,11 +9,13 @@ from sqlalchemy.exc import IntegrityError
 from parley import attempts
 from parley.extensions import db
 from parley.mastery import calibration
-from parley.submissions import submit_quiz
+from parley.overview import QuizStatus, quiz_status
+from parley.submissions import Submission, submit_quiz
 from parley.web.current import course_or_404, library
 from parley.web.quiz.view import quiz_view, review_items
 
 blueprint = Blueprint("quiz", __name__)
+HISTORY_SHOWN = 20  # past attempts listed on the quiz page, newest first
 
 
 def _quiz_or_404(course_id: str, quiz_id: str):
@@ -24,17 +26,22 @@ def _quiz_or_404(course_id: str, quiz_id: str):
     return course, quiz, library().quizzes(course_id).rulebook
 
 
+def _my_status(course, quiz) -> QuizStatus:
+    records = attempts.quiz_records(db.session, current_user.id, course.id, quiz.id)
+    return quiz_status(quiz, records)
+
+
 def _render_quiz(course, quiz, book, parsed=None, messages=(), token=None, status=200):
-    history = attempts.attempts_for(db.session, current_user.id, course.id, quiz.id)
     page = render_template(
         "quiz/take.html",
         course=course,
         module=course.module(quiz.module_id) if quiz.module_id else None,
         quiz=quiz,
         questions=quiz_view(quiz.questions, book, parsed),
-        history=history,
-        best=max(history, key=lambda a: a.score, default=None),
-        latest=history[0] if history else None,
+        status=_my_status(course, quiz),
+        history=attempts.attempts_for(
+            db.session, current_user.id, course.id, quiz.id, limit=HISTORY_SHOWN
+        ),
         messages=messages,
         token=token or secrets.token_urlsafe(24),
     )
@@ -53,14 +60,26 @@ def take(course_id: str, quiz_id: str):
 def submit(course_id: str, quiz_id: str):
     course, quiz, book = _quiz_or_404(course_id, quiz_id)
     titles = {lesson.id: lesson.title for lesson in course.lessons}
-    outcome = submit_quiz(
-        db.session,
-        user_id=current_user.id,
-        quiz=quiz,
-        book=book,
-        form=request.form,
-        lesson_titles=titles,
-    )
+    try:
+        outcome = submit_quiz(
+            db.session,
+            user_id=current_user.id,
+            quiz=quiz,
+            book=book,
+            form=request.form,
+            lesson_titles=titles,
+        )
+        if outcome.attempt_id is not None:
+            db.session.commit()
+    except IntegrityError:
+        # A twin request with the same submission token was stored first: show that one.
+        db.session.rollback()
+        existing = attempts.find_attempt_by_token(
+            db.session, current_user.id, request.form["submission"]
+        )
+        if existing is None:
+            raise
+        outcome = Submission(attempt_id=existing, repeated=True)
     if outcome.attempt_id is None:
         db.session.rollback()
         return _render_quiz(
@@ -72,16 +91,6 @@ def submit(course_id: str, quiz_id: str):
             request.form.get("submission"),
             outcome.status,
         )
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        existing = attempts.find_attempt_by_token(
-            db.session, current_user.id, request.form["submission"]
-        )
-        if existing is None:
-            raise
-        outcome.attempt_id = existing.id
     return redirect(
         url_for(".attempt", course_id=course.id, quiz_id=quiz.id, attempt_id=outcome.attempt_id),
         code=303,
@@ -105,7 +114,6 @@ def attempt(course_id: str, quiz_id: str, attempt_id: int):
         )
 
     quiz = library().quiz(course_id, quiz_id)
-    history = attempts.attempts_for(db.session, current_user.id, course.id, quiz_id)
     return render_template(
         "quiz/result.html",
         course=course,
@@ -114,6 +122,5 @@ def attempt(course_id: str, quiz_id: str, attempt_id: int):
         attempt=row,
         items=review_items(answers, lesson_url),
         calibration=calibration(answers),
-        best=max(history, key=lambda a: a.score, default=None),
-        history=history,
+        status=_my_status(course, quiz) if quiz else None,
     )
