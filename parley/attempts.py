@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, insert, select
+from sqlalchemy import Select, bindparam, case, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from parley.content.model import Quiz
+from parley.db import fetch
 from parley.grading import Question, QuestionResult, Response
 from parley.grading.quiz import QuizResult
 from parley.models import Answer, Attempt, QuestionVersion, utcnow
@@ -64,19 +66,25 @@ def result_record(result: QuestionResult, lesson_titles: dict[str, str]) -> dict
     }
 
 
+_BY_TOKEN = select(Attempt.id).where(
+    Attempt.user_id == bindparam("user_id"), Attempt.submission_token == bindparam("token")
+)
+_INSERT_ATTEMPT = insert(Attempt)
+_INSERT_ANSWER = insert(Answer)
+_STORED_VERSIONS = select(QuestionVersion.id).where(
+    QuestionVersion.id.in_(bindparam("version_ids", expanding=True))
+)
+
+
 def find_attempt_by_token(session: Session, user_id: int, token: str) -> int | None:
     """Return the id of the account's attempt sent with this submission token, if any."""
-    return session.scalar(
-        select(Attempt.id).where(Attempt.user_id == user_id, Attempt.submission_token == token)
-    )
+    return fetch(session, _BY_TOKEN, user_id=user_id, token=token).scalar()
 
 
 def _ensure_versions(session: Session, quiz: Quiz) -> None:
     """Store each question's snapshot once, even when many learners submit at the same moment."""
     wanted = quiz.question_versions
-    stored = set(
-        session.scalars(select(QuestionVersion.id).where(QuestionVersion.id.in_(wanted.values())))
-    )
+    stored = set(fetch(session, _STORED_VERSIONS, version_ids=list(wanted.values())).scalars())
     missing = [q for q in quiz.questions if wanted[q.id] not in stored]
     if not missing:
         return
@@ -115,7 +123,9 @@ def record_attempt(
 ) -> int:
     """Store an attempt with every answer and the question versions it answered; return its id."""
     _ensure_versions(session, quiz)
-    attempt = Attempt(
+    inserted = fetch(
+        session,
+        _INSERT_ATTEMPT,
         user_id=user_id,
         course_id=quiz.course_id,
         quiz_id=quiz.id,
@@ -127,13 +137,12 @@ def record_attempt(
         passed=graded.passed,
         submitted_at=now or utcnow(),
     )
-    session.add(attempt)
-    session.flush()
-    session.execute(
-        insert(Answer),
+    attempt_id = inserted.inserted_primary_key[0]
+    session.connection().execute(
+        _INSERT_ANSWER,
         [
             {
-                "attempt_id": attempt.id,
+                "attempt_id": attempt_id,
                 "position": position,
                 "question_id": question.id,
                 "question_version_id": quiz.question_versions[question.id],
@@ -148,7 +157,7 @@ def record_attempt(
             )
         ],
     )
-    return attempt.id
+    return attempt_id
 
 
 @dataclass(frozen=True)
@@ -164,6 +173,26 @@ class AttemptSummary:
         return round(self.score * 100)
 
 
+def _history(*filters) -> Select:
+    return (
+        select(Attempt.id, Attempt.quiz_id, Attempt.score, Attempt.passed, Attempt.submitted_at)
+        .where(Attempt.user_id == bindparam("user_id"), *filters)
+        .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
+    )
+
+
+_COURSE_HISTORY = _history(Attempt.course_id == bindparam("course_id"))
+_QUIZ_HISTORY = _history(
+    Attempt.course_id == bindparam("course_id"), Attempt.quiz_id == bindparam("quiz_id")
+)
+_HISTORIES = {
+    (False, False): _COURSE_HISTORY,
+    (False, True): _COURSE_HISTORY.limit(bindparam("limit")),
+    (True, False): _QUIZ_HISTORY,
+    (True, True): _QUIZ_HISTORY.limit(bindparam("limit")),
+}
+
+
 def attempts_for(
     session: Session,
     user_id: int,
@@ -172,13 +201,9 @@ def attempts_for(
     limit: int | None = None,
 ) -> list[AttemptSummary]:
     """Return the account's attempts in a course (one quiz if given), newest first."""
-    query = select(
-        Attempt.id, Attempt.quiz_id, Attempt.score, Attempt.passed, Attempt.submitted_at
-    ).where(Attempt.user_id == user_id, Attempt.course_id == course_id)
-    if quiz_id is not None:
-        query = query.where(Attempt.quiz_id == quiz_id)
-    query = query.order_by(Attempt.submitted_at.desc(), Attempt.id.desc()).limit(limit)
-    return [AttemptSummary(*row) for row in session.execute(query)]
+    statement = _HISTORIES[quiz_id is not None, limit is not None]
+    params = {"user_id": user_id, "course_id": course_id, "quiz_id": quiz_id, "limit": limit}
+    return [AttemptSummary(*row) for row in fetch(session, statement, **params)]
 
 
 @dataclass(frozen=True)
@@ -192,34 +217,56 @@ class QuizRecord:
     passed: bool
 
 
-def quiz_records(
-    session: Session, user_id: int, course_id: str, quiz_id: str | None = None
-) -> dict[str, QuizRecord]:
-    """Return the account's record at each quiz of a course it has tried, in two statements."""
-    query = (
+def _records(*filters) -> Select:
+    totals = (
         select(
+            Attempt.course_id,
             Attempt.quiz_id,
-            func.count(),
-            func.max(Attempt.score),
-            func.max(case((Attempt.passed, 1), else_=0)),
-            func.max(Attempt.id),
+            func.count().label("attempts"),
+            func.max(Attempt.score).label("best"),
+            func.max(case((Attempt.passed, 1), else_=0)).label("passed"),
+            func.max(Attempt.id).label("latest_id"),
         )
-        .where(Attempt.user_id == user_id, Attempt.course_id == course_id)
-        .group_by(Attempt.quiz_id)
+        .where(Attempt.user_id == bindparam("user_id"), *filters)
+        .group_by(Attempt.course_id, Attempt.quiz_id)
+        .subquery()
     )
-    if quiz_id is not None:
-        query = query.where(Attempt.quiz_id == quiz_id)
-    totals = session.execute(query).all()
-    if not totals:
-        return {}
-    latest_ids = [latest_id for *_, latest_id in totals]
-    latest = dict(
-        session.execute(select(Attempt.id, Attempt.score).where(Attempt.id.in_(latest_ids))).all()
-    )
-    return {
-        quiz: QuizRecord(quiz, count, best, latest[latest_id], bool(passed))
-        for quiz, count, best, passed, latest_id in totals
-    }
+    return select(
+        totals.c.course_id,
+        totals.c.quiz_id,
+        totals.c.attempts,
+        totals.c.best,
+        Attempt.score,
+        totals.c.passed,
+    ).join(Attempt, Attempt.id == totals.c.latest_id)
+
+
+_ALL_RECORDS = _records()
+_COURSE_RECORDS = _records(Attempt.course_id == bindparam("course_id"))
+_QUIZ_RECORDS = _records(
+    Attempt.course_id == bindparam("course_id"), Attempt.quiz_id == bindparam("quiz_id")
+)
+
+
+def quiz_records(
+    session: Session, user_id: int, course_id: str | None = None, quiz_id: str | None = None
+) -> dict[str, dict[str, QuizRecord]]:
+    """Return the account's record at each quiz it has tried, by course id then quiz id.
+
+    One statement, limited to one course (and one quiz) when given.
+    """
+    if course_id is None:
+        rows = fetch(session, _ALL_RECORDS, user_id=user_id)
+    elif quiz_id is None:
+        rows = fetch(session, _COURSE_RECORDS, user_id=user_id, course_id=course_id)
+    else:
+        rows = fetch(session, _QUIZ_RECORDS, user_id=user_id, course_id=course_id, quiz_id=quiz_id)
+    records: dict[str, dict[str, QuizRecord]] = {}
+    for course, quiz, attempts, best, latest, passed in rows:
+        records.setdefault(course, {})[quiz] = QuizRecord(
+            quiz, attempts, best, latest, bool(passed)
+        )
+    return records
 
 
 @dataclass(frozen=True)
@@ -272,32 +319,63 @@ class LatestAnswer:
     confidence: str | None
 
 
-def latest_answers(session: Session, user_id: int, course_id: str) -> list[LatestAnswer]:
-    """Return the account's most recent answer to each question of a course.
-
-    An attempt answers every question of its quiz, so the latest attempt at each quiz holds
-    the latest answers; only those rows are read, however many attempts came before.
-    """
+def _latest(*filters) -> Select:
     latest_attempts = (
         select(func.max(Attempt.id))
-        .where(Attempt.user_id == user_id, Attempt.course_id == course_id)
-        .group_by(Attempt.quiz_id)
+        .where(Attempt.user_id == bindparam("user_id"), *filters)
+        .group_by(Attempt.course_id, Attempt.quiz_id)
     )
-    rows = session.execute(
+    return (
         select(
+            Attempt.course_id,
             Answer.question_id,
+            Answer.question_version_id,
             Answer.score,
             Answer.correct,
             Answer.confidence,
-            QuestionVersion.snapshot,
         )
-        .join(QuestionVersion, Answer.question_version_id == QuestionVersion.id)
+        .join(Attempt, Answer.attempt_id == Attempt.id)
         .where(Answer.attempt_id.in_(latest_attempts))
         .order_by(Answer.attempt_id, Answer.position)
     )
-    latest: dict[str, LatestAnswer] = {}
-    for question_id, score, correct, confidence, snapshot in rows:
-        latest[question_id] = LatestAnswer(
-            question_id, tuple(snapshot.get("objectives", ())), score, correct, confidence
+
+
+_ALL_LATEST = _latest()
+_COURSE_LATEST = _latest(Attempt.course_id == bindparam("course_id"))
+
+
+def latest_answers(
+    session: Session,
+    user_id: int,
+    objectives_by_version: Mapping[str, tuple[str, ...]],
+    course_id: str | None = None,
+) -> dict[str, list[LatestAnswer]]:
+    """Return the account's most recent answer to each question, by course id.
+
+    An attempt answers every question of its quiz, so the latest attempt at each quiz holds
+    the latest answers; only those rows are read, however many attempts came before. The
+    objectives come from the current content when the question is unchanged, and from the
+    stored snapshot otherwise.
+    """
+    if course_id is None:
+        rows = fetch(session, _ALL_LATEST, user_id=user_id).all()
+    else:
+        rows = fetch(session, _COURSE_LATEST, user_id=user_id, course_id=course_id).all()
+    objectives: Mapping[str, tuple[str, ...]] = objectives_by_version
+    changed = {row.question_version_id for row in rows} - objectives.keys()
+    if changed:
+        snapshots = session.execute(
+            select(QuestionVersion.id, QuestionVersion.snapshot).where(
+                QuestionVersion.id.in_(changed)
+            )
         )
-    return list(latest.values())
+        objectives = {
+            **objectives_by_version,
+            **{v: tuple(snapshot.get("objectives", ())) for v, snapshot in snapshots},
+        }
+    latest: dict[str, dict[str, LatestAnswer]] = {}
+    for course, question_id, version_id, score, correct, confidence in rows:
+        latest.setdefault(course, {})[question_id] = LatestAnswer(
+            question_id, objectives.get(version_id, ()), score, correct, confidence
+        )
+    return {course: list(answers.values()) for course, answers in latest.items()}

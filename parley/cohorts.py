@@ -6,10 +6,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from parley.content import Course
+from parley.db import fetch
 from parley.models import Assignment, Cohort, DueDateOverride, Membership, User
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -79,15 +80,15 @@ def is_member(session: Session, cohort_id: int, user_id: int) -> bool:
     )
 
 
-def join(session: Session, cohort: Cohort, user: User) -> bool:
-    """Add user to cohort; return False if already a member; raise if joining is closed."""
-    if is_member(session, cohort.id, user.id):
+def join(session: Session, cohort: Cohort, user_id: int) -> bool:
+    """Add an account to cohort; return False if already a member; raise if joining is closed."""
+    if is_member(session, cohort.id, user_id):
         return False
     if not cohort.joining_open:
         raise CohortError(f"“{cohort.name}” is not accepting new members.")
-    if cohort.owner_id == user.id:
+    if cohort.owner_id == user_id:
         raise CohortError("You run this cohort; instructors do not join their own cohorts.")
-    session.add(Membership(cohort_id=cohort.id, user_id=user.id))
+    session.add(Membership(cohort_id=cohort.id, user_id=user_id))
     session.flush()
     return True
 
@@ -170,21 +171,25 @@ class AssignmentRow:
     due_date: date
 
 
+_ASSIGNMENTS = (
+    select(Assignment.id, Assignment.course_id, Assignment.module_id, Assignment.due_date)
+    .where(Assignment.cohort_id == bindparam("cohort_id"))
+    .order_by(Assignment.id)
+)
+_OVERRIDES = (
+    select(DueDateOverride.assignment_id, DueDateOverride.user_id, DueDateOverride.due_date)
+    .join(Assignment, DueDateOverride.assignment_id == Assignment.id)
+    .where(Assignment.cohort_id == bindparam("cohort_id"))
+)
+
+
 def assignments_of(session: Session, cohort_id: int) -> list[AssignmentRow]:
-    rows = session.scalars(
-        select(Assignment).where(Assignment.cohort_id == cohort_id).order_by(Assignment.id)
-    )
-    return [AssignmentRow(a.id, a.course_id, a.module_id, a.due_date) for a in rows]
+    return [AssignmentRow(*row) for row in fetch(session, _ASSIGNMENTS, cohort_id=cohort_id)]
 
 
 def overrides_of(session: Session, cohort_id: int) -> dict[tuple[int, int], date]:
     """Return {(assignment id, user id): due date} for a cohort."""
-    rows = session.execute(
-        select(DueDateOverride.assignment_id, DueDateOverride.user_id, DueDateOverride.due_date)
-        .join(Assignment, DueDateOverride.assignment_id == Assignment.id)
-        .where(Assignment.cohort_id == cohort_id)
-    )
-    return {(a, u): d for a, u, d in rows}
+    return {(a, u): d for a, u, d in fetch(session, _OVERRIDES, cohort_id=cohort_id)}
 
 
 @dataclass(frozen=True)
@@ -194,17 +199,21 @@ class MemberRow:
     email: str
 
 
+_MEMBERS = (
+    select(User.id, User.name, User.email)
+    .join(Membership, Membership.user_id == User.id)
+    .where(Membership.cohort_id == bindparam("cohort_id"))
+    .order_by(User.name, User.id)
+)
+_ONE_MEMBER = _MEMBERS.where(User.id == bindparam("user_id"))
+
+
 def members_of(session: Session, cohort_id: int, user_id: int | None = None) -> list[MemberRow]:
     """The cohort's members by name; only user_id's row when it is given."""
-    query = (
-        select(User.id, User.name, User.email)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.cohort_id == cohort_id)
-        .order_by(User.name, User.id)
-    )
-    if user_id is not None:
-        query = query.where(User.id == user_id)
-    rows = session.execute(query)
+    if user_id is None:
+        rows = fetch(session, _MEMBERS, cohort_id=cohort_id)
+    else:
+        rows = fetch(session, _ONE_MEMBER, cohort_id=cohort_id, user_id=user_id)
     return [MemberRow(*row) for row in rows]
 
 

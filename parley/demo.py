@@ -164,7 +164,7 @@ def build_demo(
             password=DEMO_PASSWORD,
             hash_method=hash_method,
         )
-        cohorts.join(session, cohort, learner)
+        cohorts.join(session, cohort, learner.id)
         done = round(persona.lessons * len(lessons))
         for index, lesson in enumerate(lessons[: done + (1 if done < len(lessons) else 0)]):
             moment = now - timedelta(days=6, hours=number) + timedelta(hours=index * 3)

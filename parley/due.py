@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from parley.content import Library
+from parley.db import fetch
 from parley.models import Assignment, Cohort, DueDateOverride, Membership
 from parley.overview import CourseOverview, ModuleOverview
 from parley.readiness import is_ready
@@ -40,6 +41,29 @@ class CohortDue:
         )
 
 
+_DUE = (
+    select(
+        Cohort.id,
+        Cohort.name,
+        Cohort.workshop_date,
+        Assignment.id.label("assignment_id"),
+        Assignment.course_id,
+        Assignment.module_id,
+        Assignment.due_date,
+        DueDateOverride.due_date.label("extended_to"),
+    )
+    .join(Membership, Membership.cohort_id == Cohort.id)
+    .outerjoin(Assignment, Assignment.cohort_id == Cohort.id)
+    .outerjoin(
+        DueDateOverride,
+        (DueDateOverride.assignment_id == Assignment.id)
+        & (DueDateOverride.user_id == bindparam("user_id")),
+    )
+    .where(Membership.user_id == bindparam("user_id"))
+    .order_by(Cohort.workshop_date, Cohort.id, Assignment.due_date, Assignment.id)
+)
+
+
 def due_for(
     session: Session,
     library: Library,
@@ -47,60 +71,33 @@ def due_for(
     overviews: dict[str, CourseOverview],
     today: date,
 ) -> list[CohortDue]:
-    """Each cohort the learner is in, with its assignments; three statements."""
-    cohorts = list(
-        session.scalars(
-            select(Cohort)
-            .join(Membership, Membership.cohort_id == Cohort.id)
-            .where(Membership.user_id == user_id)
-            .order_by(Cohort.workshop_date, Cohort.id)
-        )
-    )
-    if not cohorts:
-        return []
-    assignments = list(
-        session.scalars(
-            select(Assignment)
-            .where(Assignment.cohort_id.in_([c.id for c in cohorts]))
-            .order_by(Assignment.due_date, Assignment.id)
-        )
-    )
-    overrides = dict(
-        session.execute(
-            select(DueDateOverride.assignment_id, DueDateOverride.due_date).where(
-                DueDateOverride.user_id == user_id,
-                DueDateOverride.assignment_id.in_([a.id for a in assignments] or [0]),
-            )
-        ).all()
-    )
-    found = []
-    for cohort in cohorts:
-        items = []
-        for assignment in assignments:
-            if assignment.cohort_id != cohort.id:
-                continue
-            overview = overviews.get(assignment.course_id)
-            module = overview.module(assignment.module_id) if overview else None
-            if module is None or library.course(assignment.course_id) is None:
-                continue
-            due = overrides.get(assignment.id, assignment.due_date)
-            ready = is_ready(module.status, module.quiz is not None)
-            items.append(
-                DueItem(
-                    assignment.course_id,
-                    module,
-                    due,
-                    assignment.id in overrides,
-                    due < today and not ready,
-                )
-            )
-        found.append(
-            CohortDue(
-                cohort.id,
-                cohort.name,
-                cohort.workshop_date,
-                (cohort.workshop_date - today).days,
-                tuple(items),
+    """Each cohort the learner is in, with its assignments; one statement."""
+    found: list[CohortDue] = []
+    cohort: tuple | None = None
+    items: list[DueItem] = []
+    for row in fetch(session, _DUE, user_id=user_id):
+        if cohort is None or row.id != cohort[0]:
+            if cohort is not None:
+                found.append(_cohort_due(cohort, items, today))
+            cohort, items = (row.id, row.name, row.workshop_date), []
+        if row.assignment_id is None:
+            continue
+        overview = overviews.get(row.course_id)
+        module = overview.module(row.module_id) if overview else None
+        if module is None or library.course(row.course_id) is None:
+            continue
+        due = row.extended_to or row.due_date
+        ready = is_ready(module.status, module.quiz is not None)
+        items.append(
+            DueItem(
+                row.course_id, module, due, row.extended_to is not None, due < today and not ready
             )
         )
+    if cohort is not None:
+        found.append(_cohort_due(cohort, items, today))
     return found
+
+
+def _cohort_due(cohort: tuple, items: list[DueItem], today: date) -> CohortDue:
+    cohort_id, name, workshop_date = cohort
+    return CohortDue(cohort_id, name, workshop_date, (workshop_date - today).days, tuple(items))

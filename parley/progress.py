@@ -5,10 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from parley.db import fetch
 from parley.models import LessonProgress, utcnow
+
+_STATE_COLUMNS = (
+    LessonProgress.course_id,
+    LessonProgress.lesson_id,
+    LessonProgress.first_opened_at,
+    LessonProgress.last_opened_at,
+    LessonProgress.completed_at,
+)
+_ONE_STATE = select(*_STATE_COLUMNS).where(
+    LessonProgress.user_id == bindparam("user_id"),
+    LessonProgress.course_id == bindparam("course_id"),
+    LessonProgress.lesson_id == bindparam("lesson_id"),
+)
+_ALL_STATES = select(*_STATE_COLUMNS).where(LessonProgress.user_id == bindparam("user_id"))
+_COURSE_STATES = _ALL_STATES.where(LessonProgress.course_id == bindparam("course_id"))
 
 
 @dataclass(frozen=True)
@@ -55,8 +71,16 @@ OPENED_RESOLUTION = timedelta(minutes=5)
 def record_lesson_opened(
     session: Session, user_id: int, course_id: str, lesson_id: str, now: datetime | None = None
 ) -> LessonState:
-    """Note that the lesson was opened (to the nearest five minutes); return its state."""
+    """Note that the lesson was opened (to the nearest five minutes); return its state.
+
+    Most openings fall within five minutes of the last and need no write: one read, no ORM.
+    """
     now = now or utcnow()
+    found = fetch(
+        session, _ONE_STATE, user_id=user_id, course_id=course_id, lesson_id=lesson_id
+    ).first()
+    if found is not None and now - found.last_opened_at < OPENED_RESOLUTION:
+        return LessonState(lesson_id, *found[2:])
     row = _ensure_row(session, user_id, course_id, lesson_id, now)
     if now - row.last_opened_at >= OPENED_RESOLUTION:
         row.last_opened_at = now
@@ -76,12 +100,11 @@ def mark_lesson_complete(
 
 def lesson_states(session: Session, user_id: int, course_id: str | None = None) -> dict:
     """Return {(course_id, lesson_id): LessonState} for one account."""
-    query = select(LessonProgress).where(LessonProgress.user_id == user_id)
-    if course_id is not None:
-        query = query.where(LessonProgress.course_id == course_id)
+    if course_id is None:
+        rows = fetch(session, _ALL_STATES, user_id=user_id)
+    else:
+        rows = fetch(session, _COURSE_STATES, user_id=user_id, course_id=course_id)
     return {
-        (row.course_id, row.lesson_id): LessonState(
-            row.lesson_id, row.first_opened_at, row.last_opened_at, row.completed_at
-        )
-        for row in session.scalars(query)
+        (course, lesson): LessonState(lesson, first, last, completed)
+        for course, lesson, first, last, completed in rows
     }

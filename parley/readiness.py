@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from parley.cohorts import AssignmentRow, MemberRow, assignments_of, members_of, overrides_of
 from parley.content import Library, Module
 from parley.content.model import Course, Quiz
+from parley.db import fetch
 from parley.models import Answer, Attempt, LessonProgress, Membership
 
+_NONE: frozenset[str] = frozenset()
 CONFIDENCE_VALUE = {"sure": 1.0, "unsure": 0.5, "guessing": 0.0}
 
 
@@ -34,40 +36,40 @@ def is_ready(status: str, needs_quiz: bool) -> bool:
     return status == "passed" or (status == "completed" and not needs_quiz)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     status: str  # "not started", "in progress", "completed" or "passed"
     best: float | None
     due: date
     extended: bool
     overdue: bool
+    ready: bool
     lessons_done: int
     lessons_total: int
+    needs_quiz: bool = True
 
     @property
     def best_percent(self) -> int | None:
         return None if self.best is None else round(self.best * 100)
 
     @property
-    def ready(self) -> bool:
-        return self.status == "passed" or (
-            self.status == "completed"
-            and self.best is None
-            and self.lessons_total > 0
-            and not self.needs_quiz
-        )
-
-    needs_quiz: bool = True
+    def css_class(self) -> str:
+        """The grid's classes for this cell: its status, and whether it is overdue."""
+        status = "cell-" + self.status.replace(" ", "-")
+        return status + " cell-overdue" if self.overdue else status
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LearnerRow:
     member: MemberRow
     cells: tuple[Cell, ...]
+    ready_count: int
+    overdue: int
 
-    @property
-    def ready_count(self) -> int:
-        return sum(1 for cell in self.cells if cell.ready)
+    @classmethod
+    def of(cls, member: MemberRow, cells: tuple[Cell, ...]) -> LearnerRow:
+        ready = sum(1 for cell in cells if cell.ready)
+        return cls(member, cells, ready, sum(1 for cell in cells if cell.overdue))
 
     @property
     def ready(self) -> bool:
@@ -76,10 +78,6 @@ class LearnerRow:
     @property
     def readiness(self) -> float:
         return self.ready_count / len(self.cells) if self.cells else 0.0
-
-    @property
-    def overdue(self) -> int:
-        return sum(1 for cell in self.cells if cell.overdue)
 
 
 @dataclass(frozen=True)
@@ -100,9 +98,36 @@ class Readiness:
         return sorted({column.course.id for column in self.columns})
 
 
-def _members_subquery(cohort_id: int, user_id: int | None = None) -> Select:
-    query = select(Membership.user_id).where(Membership.cohort_id == cohort_id)
-    return query if user_id is None else query.where(Membership.user_id == user_id)
+_COURSE_IDS = bindparam("course_ids", expanding=True)
+_IN_COHORT = select(Membership.user_id).where(Membership.cohort_id == bindparam("cohort_id"))
+_IN_COHORT_ONE = _IN_COHORT.where(Membership.user_id == bindparam("user_id"))
+
+
+def _progress(in_scope: Select) -> Select:
+    return select(
+        LessonProgress.user_id,
+        LessonProgress.course_id,
+        LessonProgress.lesson_id,
+        LessonProgress.completed_at.is_not(None),
+    ).where(LessonProgress.user_id.in_(in_scope), LessonProgress.course_id.in_(_COURSE_IDS))
+
+
+def _best_scores(in_scope: Select) -> Select:
+    return (
+        select(
+            Attempt.user_id,
+            Attempt.course_id,
+            Attempt.quiz_id,
+            func.max(Attempt.score),
+            func.max(case((Attempt.passed, 1), else_=0)),
+        )
+        .where(Attempt.user_id.in_(in_scope), Attempt.course_id.in_(_COURSE_IDS))
+        .group_by(Attempt.user_id, Attempt.course_id, Attempt.quiz_id)
+    )
+
+
+_PROGRESS = {False: _progress(_IN_COHORT), True: _progress(_IN_COHORT_ONE)}
+_BEST_SCORES = {False: _best_scores(_IN_COHORT), True: _best_scores(_IN_COHORT_ONE)}
 
 
 def _columns(library: Library, assignments: list[AssignmentRow]) -> list[Column]:
@@ -128,75 +153,70 @@ def cohort_readiness(
 ) -> Readiness:
     """Build the readiness matrix in five statements (one learner's row if user_id is given)."""
     members = members_of(session, cohort_id, user_id)
-    in_scope = _members_subquery(cohort_id, user_id)
     columns = _columns(library, assignments_of(session, cohort_id))
     overrides = overrides_of(session, cohort_id)
-    course_ids = sorted({c.course.id for c in columns}) or [""]
-    completed: dict[int, set[tuple[str, str]]] = defaultdict(set)
-    opened: dict[int, set[tuple[str, str]]] = defaultdict(set)
-    progress_rows = session.execute(
-        select(
-            LessonProgress.user_id,
-            LessonProgress.course_id,
-            LessonProgress.lesson_id,
-            LessonProgress.completed_at,
-        ).where(
-            LessonProgress.user_id.in_(in_scope),
-            LessonProgress.course_id.in_(course_ids),
-        )
-    )
-    for user_id, course_id, lesson_id, completed_at in progress_rows:
-        opened[user_id].add((course_id, lesson_id))
-        if completed_at is not None:
-            completed[user_id].add((course_id, lesson_id))
-    quiz_rows = session.execute(
-        select(
-            Attempt.user_id,
-            Attempt.course_id,
-            Attempt.quiz_id,
-            func.max(Attempt.score),
-            func.max(case((Attempt.passed, 1), else_=0)),
-        )
-        .where(Attempt.user_id.in_(in_scope), Attempt.course_id.in_(course_ids))
-        .group_by(Attempt.user_id, Attempt.course_id, Attempt.quiz_id)
-    )
-    quiz_best = {(u, c, q): (best, bool(passed)) for u, c, q, best, passed in quiz_rows}
+    scope = {
+        "cohort_id": cohort_id,
+        "user_id": user_id,
+        "course_ids": sorted({c.course.id for c in columns}),
+    }
+    one = user_id is not None
+    completed: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    opened: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for member_id, course_id, lesson_id, is_completed in fetch(session, _PROGRESS[one], **scope):
+        opened[member_id][course_id].add(lesson_id)
+        if is_completed:
+            completed[member_id][course_id].add(lesson_id)
+    quiz_best = {
+        (u, c, q): (best, bool(passed))
+        for u, c, q, best, passed in fetch(session, _BEST_SCORES[one], **scope)
+    }
 
+    plans = [
+        (
+            column,
+            column.course.id,
+            frozenset(lesson.id for lesson in column.module.lessons),
+            (column.course.id, column.quiz.id) if column.quiz is not None else None,
+        )
+        for column in columns
+    ]
     rows = []
     for member in members:
+        done_by_course = completed.get(member.user_id, {})
+        opened_by_course = opened.get(member.user_id, {})
         cells = []
-        for column in columns:
-            lessons = [(column.course.id, lesson.id) for lesson in column.module.lessons]
-            done = sum(1 for key in lessons if key in completed[member.user_id])
-            started = any(key in opened[member.user_id] for key in lessons)
+        for column, course_id, lesson_ids, quiz_key in plans:
+            done = len(lesson_ids & done_by_course.get(course_id, _NONE))
+            started = not lesson_ids.isdisjoint(opened_by_course.get(course_id, _NONE))
             best, passed = (None, False)
-            if column.quiz is not None:
-                best, passed = quiz_best.get(
-                    (member.user_id, column.course.id, column.quiz.id), (None, False)
-                )
+            if quiz_key is not None:
+                best, passed = quiz_best.get((member.user_id, *quiz_key), (None, False))
             if passed:
                 status = "passed"
-            elif lessons and done == len(lessons):
+            elif lesson_ids and done == len(lesson_ids):
                 status = "completed"
             elif started or best is not None:
                 status = "in progress"
             else:
                 status = "not started"
-            due = overrides.get((column.assignment.id, member.user_id), column.assignment.due_date)
-            ready = is_ready(status, column.quiz is not None)
+            key = (column.assignment.id, member.user_id)
+            due = overrides.get(key, column.assignment.due_date)
+            ready = is_ready(status, quiz_key is not None)
             cells.append(
                 Cell(
                     status=status,
                     best=best,
                     due=due,
-                    extended=(column.assignment.id, member.user_id) in overrides,
+                    extended=key in overrides,
                     overdue=due < today and not ready,
+                    ready=ready,
                     lessons_done=done,
-                    lessons_total=len(lessons),
-                    needs_quiz=column.quiz is not None,
+                    lessons_total=len(lesson_ids),
+                    needs_quiz=quiz_key is not None,
                 )
             )
-        rows.append(LearnerRow(member, tuple(cells)))
+        rows.append(LearnerRow.of(member, tuple(cells)))
     if sort == "readiness":
         rows.sort(key=lambda r: (-r.readiness, r.overdue, r.member.name.lower()))
     elif sort == "readiness-asc":
@@ -204,21 +224,21 @@ def cohort_readiness(
     return Readiness(tuple(columns), tuple(rows))
 
 
-def _latest_answer_ids(cohort_id: int, course_ids: list[str]) -> Select:
-    """Each member's latest answers: those of their latest attempt at each quiz.
-
-    An attempt answers every question of its quiz, so the latest attempt holds the latest
-    answer to each question; looking up attempts first keeps this cheap for big cohorts.
-    """
-    latest_attempts = (
-        select(func.max(Attempt.id))
-        .where(
-            Attempt.user_id.in_(_members_subquery(cohort_id)),
-            Attempt.course_id.in_(course_ids or [""]),
-        )
-        .group_by(Attempt.user_id, Attempt.quiz_id)
-    )
-    return select(Answer.id).where(Answer.attempt_id.in_(latest_attempts))
+# Each member's latest attempt at each quiz, which holds their latest answers to it: an
+# attempt answers every question of its quiz, so looking up attempts first keeps this cheap.
+_LATEST_ATTEMPTS = (
+    select(func.max(Attempt.id))
+    .where(Attempt.user_id.in_(_IN_COHORT), Attempt.course_id.in_(_COURSE_IDS))
+    .group_by(Attempt.user_id, Attempt.quiz_id)
+)
+_SCORES_BY_QUESTION = (
+    select(Answer.question_id, func.sum(Answer.score), func.count())
+    .where(Answer.attempt_id.in_(_LATEST_ATTEMPTS))
+    .group_by(Answer.question_id)
+)
+_LATEST_ANSWERS = select(
+    Answer.question_id, Answer.response, Answer.correct, Answer.confidence, Answer.result
+).where(Answer.attempt_id.in_(_LATEST_ATTEMPTS))
 
 
 @dataclass(frozen=True)
@@ -238,10 +258,8 @@ def weak_objectives(
     session: Session, library: Library, cohort_id: int, course_ids: list[str]
 ) -> list[ObjectiveStrength]:
     """The cohort's mastery per objective (latest answers), weakest first; one statement."""
-    per_question = session.execute(
-        select(Answer.question_id, func.sum(Answer.score), func.count())
-        .where(Answer.id.in_(_latest_answer_ids(cohort_id, course_ids)))
-        .group_by(Answer.question_id)
+    per_question = fetch(
+        session, _SCORES_BY_QUESTION, cohort_id=cohort_id, course_ids=course_ids
     ).all()
     totals: dict[tuple[str, str], list[float]] = {}
     for course_id in course_ids:
@@ -288,11 +306,7 @@ class QuestionStats:
 
 def latest_answer_rows(session: Session, cohort_id: int, course_ids: list[str]) -> list[Any]:
     """(question id, response, correct, confidence, result) of each member's latest answers."""
-    return session.execute(
-        select(
-            Answer.question_id, Answer.response, Answer.correct, Answer.confidence, Answer.result
-        ).where(Answer.id.in_(_latest_answer_ids(cohort_id, course_ids)))
-    ).all()
+    return fetch(session, _LATEST_ANSWERS, cohort_id=cohort_id, course_ids=course_ids).all()
 
 
 def question_analysis(

@@ -18,6 +18,10 @@ class Library:
     quizzes_by_course: dict[str, CourseQuizzes] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # The objectives of each current question, by its version (content fingerprint).
+    objectives_by_version: dict[str, tuple[str, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def course(self, course_id: str) -> Course | None:
         return self.courses_by_id.get(course_id)
@@ -54,5 +58,16 @@ def load_library(
     if quizzes_dir is not None:
         label = Labeller(Path(quizzes_dir))
         quizzes = load_quizzes(Path(quizzes_dir), by_id, report, label, lesson_href)
-    library = Library(courses=tuple(courses), courses_by_id=by_id, quizzes_by_course=quizzes)
+    objectives = {
+        quiz.question_versions[question.id]: question.objectives
+        for found in quizzes.values()
+        for quiz in found.quizzes
+        for question in quiz.questions
+    }
+    library = Library(
+        courses=tuple(courses),
+        courses_by_id=by_id,
+        quizzes_by_course=quizzes,
+        objectives_by_version=objectives,
+    )
     return library, report

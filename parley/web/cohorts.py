@@ -13,7 +13,7 @@ blueprint = Blueprint("cohorts", __name__)
 
 def _join_and_redirect(cohort):
     try:
-        added = cohorts.join(db.session, cohort, current_user)
+        added = cohorts.join(db.session, cohort, current_user.id)
     except cohorts.CohortError as exc:
         db.session.rollback()
         abort(409, description=str(exc))

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from parley import cohorts
 from parley.accounts import AccountError, authenticate, change_password, create_user
 from parley.extensions import db
+from parley.models import User
 from parley.web.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
 from parley.web.auth.limits import login_per_account, login_per_address, register_per_address
 from parley.web.safe_redirect import is_safe_local_path
@@ -51,7 +52,7 @@ def _join_on_register(cohort, user) -> str:
     if cohort is None:
         return ""
     try:
-        cohorts.join(db.session, cohort, user)
+        cohorts.join(db.session, cohort, user.id)
     except cohorts.CohortError as exc:
         return f" {exc}"
     return f" You joined “{cohort.name}”."
@@ -86,9 +87,10 @@ def logout():
 def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        account = db.session.get(User, current_user.id)
         try:
             change_password(
-                current_user,
+                account,
                 form.current.data,
                 form.new.data,
                 hash_method=current_app.config["PASSWORD_HASH_METHOD"],
@@ -97,7 +99,7 @@ def password():
             form.current.errors.append(str(exc))
         else:
             db.session.commit()
-            login_user(current_user)  # this session carries on; every other one has ended
+            login_user(account)  # this session carries on; every other one has ended
             flash("Your password has changed. You were logged out everywhere else.", "success")
             return redirect(url_for("learn.dashboard"))
     status = 400 if form.is_submitted() else 200

@@ -22,13 +22,16 @@ def _my_states(course_id: str | None = None) -> dict:
     return progress.lesson_states(db.session, current_user.id, course_id)
 
 
-def _my_overview(course, states: dict | None = None):
-    """The current account's progress in one course; states may hold every course's already."""
+def _my_overview(course, states: dict | None = None, records: dict | None = None):
+    """The current account's progress in one course; states and records (by course id) may
+    hold every course's already."""
+    if records is None:
+        records = attempts.quiz_records(db.session, current_user.id, course.id)
     return course_overview(
         course,
         _my_states(course.id) if states is None else states,
         library().quizzes(course.id),
-        attempts.quiz_records(db.session, current_user.id, course.id),
+        records.get(course.id, {}),
     )
 
 
@@ -103,12 +106,11 @@ def complete_lesson(course_id: str, lesson_id: str):
 @login_required
 def dashboard():
     states = _my_states()
+    records = attempts.quiz_records(db.session, current_user.id)
     courses = library().courses
-    overviews = [_my_overview(course, states) for course in courses]
-    masteries = {
-        course.id: mastery(course, attempts.latest_answers(db.session, current_user.id, course.id))
-        for course in courses
-    }
+    overviews = [_my_overview(course, states, records) for course in courses]
+    latest = attempts.latest_answers(db.session, current_user.id, library().objectives_by_version)
+    masteries = {course.id: mastery(course, latest.get(course.id, ())) for course in courses}
     due = due_for(
         db.session, library(), current_user.id, {o.course.id: o for o in overviews}, date.today()
     )
