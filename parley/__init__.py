@@ -57,11 +57,13 @@ def init_extensions(app: Flask) -> None:
 def load_content(app: Flask) -> None:
     """Load courses and quizzes once; raise ContentInvalid naming every bad file."""
     from parley.content import ContentInvalid, load_library
+    from parley.snapshots import CohortSnapshots
 
     library, report = load_library(Path(app.config["COURSES_DIR"]), Path(app.config["QUIZZES_DIR"]))
     if report.errors:
         raise ContentInvalid(report)
     app.extensions["parley_content"] = library
+    app.extensions["parley_snapshots"] = CohortSnapshots(library)
 
 
 def register_blueprints(app: Flask) -> None:

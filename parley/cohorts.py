@@ -214,7 +214,7 @@ def members_of(session: Session, cohort_id: int, user_id: int | None = None) -> 
         rows = fetch(session, _MEMBERS, cohort_id=cohort_id)
     else:
         rows = fetch(session, _ONE_MEMBER, cohort_id=cohort_id, user_id=user_id)
-    return [MemberRow(*row) for row in rows]
+    return [MemberRow(*row) for row in rows.all()]
 
 
 def memberships_of(session: Session, user_id: int) -> list[Cohort]:

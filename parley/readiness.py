@@ -97,6 +97,27 @@ class Readiness:
     def course_ids(self) -> list[str]:
         return sorted({column.course.id for column in self.columns})
 
+    def matching(self, search: str) -> tuple[LearnerRow, ...]:
+        """The rows whose learner's name or email contains search, ignoring case."""
+        if not search:
+            return self.rows
+        needle = search.casefold()
+        return tuple(
+            row
+            for row in self.rows
+            if needle in row.member.name.casefold() or needle in row.member.email.casefold()
+        )
+
+    def sorted_by(self, sort: str) -> Readiness:
+        """The same grid with rows by name, most ready first, or least ready first."""
+        if sort == "readiness":
+            key = lambda r: (-r.readiness, r.overdue, r.member.name.lower())  # noqa: E731
+        elif sort == "readiness-asc":
+            key = lambda r: (r.readiness, -r.overdue, r.member.name.lower())  # noqa: E731
+        else:
+            return self
+        return Readiness(self.columns, tuple(sorted(self.rows, key=key)))
+
 
 _COURSE_IDS = bindparam("course_ids", expanding=True)
 _IN_COHORT = select(Membership.user_id).where(Membership.cohort_id == bindparam("cohort_id"))
@@ -163,13 +184,15 @@ def cohort_readiness(
     one = user_id is not None
     completed: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     opened: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for member_id, course_id, lesson_id, is_completed in fetch(session, _PROGRESS[one], **scope):
+    for member_id, course_id, lesson_id, is_completed in fetch(
+        session, _PROGRESS[one], **scope
+    ).all():
         opened[member_id][course_id].add(lesson_id)
         if is_completed:
             completed[member_id][course_id].add(lesson_id)
     quiz_best = {
         (u, c, q): (best, bool(passed))
-        for u, c, q, best, passed in fetch(session, _BEST_SCORES[one], **scope)
+        for u, c, q, best, passed in fetch(session, _BEST_SCORES[one], **scope).all()
     }
 
     plans = [
@@ -217,11 +240,7 @@ def cohort_readiness(
                 )
             )
         rows.append(LearnerRow.of(member, tuple(cells)))
-    if sort == "readiness":
-        rows.sort(key=lambda r: (-r.readiness, r.overdue, r.member.name.lower()))
-    elif sort == "readiness-asc":
-        rows.sort(key=lambda r: (r.readiness, -r.overdue, r.member.name.lower()))
-    return Readiness(tuple(columns), tuple(rows))
+    return Readiness(tuple(columns), tuple(rows)).sorted_by(sort)
 
 
 # Each member's latest attempt at each quiz, which holds their latest answers to it: an

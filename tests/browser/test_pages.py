@@ -8,7 +8,6 @@ import pytest
 from parley.accounts import create_user
 from parley.cohorts import assign, create_cohort, join
 from parley.extensions import db
-from parley.models import User
 from tests.browser.conftest import WIDTHS, axe_violations, screenshot
 from tests.browser.quiz_answers import answer_quiz
 
@@ -47,7 +46,7 @@ def site(live_server):
         library = app.extensions["parley_content"]
         course = library.course("impasse")
         assign(db.session, cohort, course, [m.id for m in course.modules], None)
-        join(db.session, cohort, db.session.get(User, learner.id))
+        join(db.session, cohort, learner.id)
         db.session.commit()
         ids = {"cohort": cohort.id, "learner": learner.id, "token": cohort.invite_token}
     return app, base, ids

@@ -405,3 +405,60 @@ def test_a_learner_outside_the_cohort_cannot_be_reached_by_guessing_ids(
     assert "Olly" not in trainer.get(f"/instructor/cohorts/{cohort_id}/export/answers.csv").text
     other = learner_client("nosy@example.com")
     assert other.get(attempt_url).status_code == 404
+
+
+def test_the_grid_shows_every_change_at_the_next_look(trainer, learner_client):
+    cohort_id, link, _ = create_cohort(trainer)
+    assign(trainer, cohort_id)
+    ana = learner_client("ana@example.com", "Ana A")
+    ben = learner_client("ben@example.com", "Ben B")
+    join(ana, link)
+    join(ben, link)
+    url = f"/instructor/cohorts/{cohort_id}"
+    lessons = ["reading-a-walkout", "after-a-walkout"]
+    for lesson in lessons:
+        ana.get(f"/courses/impasse/lessons/{lesson}")
+    assert "cell-in-progress" in trainer.get(url).text
+    for lesson in lessons:  # completing changes rows that already exist
+        ana.post(f"/courses/impasse/lessons/{lesson}/complete")
+    assert "cell-completed" in trainer.get(url).text
+    page = trainer.get(url).text
+    ben_id = int(re.search(r'/learners/(\d+)">Ben B', page).group(1))
+    learner_page = trainer.get(f"{url}/learners/{ben_id}").text
+    assignment_id = re.search(r'<option value="(\d+)">Walkouts', learner_page).group(1)
+    later = WORKSHOP + timedelta(days=3)
+    trainer.post(
+        f"{url}/learners/{ben_id}/extend",
+        data={"assignment": assignment_id, "due_date": later.isoformat()},
+    )
+    assert f"until {later.strftime('%d %b')}" in trainer.get(url).text
+    ben.post(f"/cohorts/{cohort_id}/leave")
+    assert "Ben B" not in trainer.get(url).text
+    trainer.post(f"{url}/assignments/{assignment_id}/delete")
+    assert "No modules are assigned yet" in trainer.get(url).text
+
+
+def test_a_big_grid_comes_in_pages_and_can_be_searched(trainer, quiz_app):
+    from tests.test_readiness import add_learners
+
+    cohort_id, _, _ = create_cohort(trainer)
+    assign(trainer, cohort_id)
+    add_learners(quiz_app, cohort_id, 0, 120)
+    url = f"/instructor/cohorts/{cohort_id}"
+    first = trainer.get(url).text
+    assert "Learners 1–50 of 120" in first and "120 of 120 ready" in first
+    assert first.count('<th scope="row">') == 50 and "Learner 0049" in first
+    assert "Learner 0050" not in first and 'rel="next"' in first
+    last = trainer.get(url + "?page=3").text
+    assert "Learners 101–120 of 120" in last and last.count('<th scope="row">') == 20
+    assert "Learner 0119" in last and 'rel="next"' not in last
+    assert "Learners 101–120" in trainer.get(url + "?page=99").text  # past the end: last page
+    found = trainer.get(url + "?q=learner 007").text
+    assert "Learners 1–10 of 10 matching “learner 007”" in found
+    assert "Learner 0075" in found and "Learner 0080" not in found
+    assert "120 of 120 ready" in found  # the summary counts everyone
+    assert "No learner matching “nobody”" in trainer.get(url + "?q=nobody").text
+    for junk in ["abc", "-1", "1.5", "9" * 40]:
+        response = trainer.get(url + f"?page={junk}")
+        assert response.status_code == 400
+        assert "The page must be a whole number" in response.text

@@ -3,7 +3,17 @@
 import json
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from parley import attempts, cohorts, exports, progress
@@ -13,14 +23,15 @@ from parley.readiness import (
     cohort_readiness,
     latest_answer_rows,
     question_analysis,
-    weak_objectives,
 )
 from parley.web.current import library
 from parley.web.instructor.forms import ActionForm, AssignForm, CohortForm, ExtensionForm
+from parley.web.pagination import page_number, paginate
 from parley.web.quiz.view import review_items
 
 blueprint = Blueprint("instructor", __name__, url_prefix="/instructor")
 SORTS = {"name": "Name", "readiness": "Most ready first", "readiness-asc": "Least ready first"}
+GRID_PAGE_SIZE = 50  # learners per page of the readiness grid
 
 
 @blueprint.before_request
@@ -97,14 +108,19 @@ def cohort(cohort_id: int):
     sort = request.args.get("sort", "name")
     if sort not in SORTS:
         sort = "name"
-    readiness = cohort_readiness(db.session, library(), found.id, date.today(), sort)
+    search = request.args.get("q", "").strip()[:100]
+    number = page_number()
+    snapshot = current_app.extensions["parley_snapshots"].get(db.session, found.id, date.today())
+    readiness = snapshot.readiness.sorted_by(sort)
     assign_form = AssignForm()
     assign_form.target.choices = _assign_choices()
     return render_template(
         "instructor/cohort.html",
         cohort=found,
         readiness=readiness,
-        weak=weak_objectives(db.session, library(), found.id, readiness.course_ids),
+        grid=paginate(readiness.matching(search), number, GRID_PAGE_SIZE),
+        search=search,
+        weak=snapshot.weak,
         sort=sort,
         sorts=SORTS,
         assign_form=assign_form,

@@ -1,0 +1,80 @@
+"""A cohort's readiness grid and weak objectives, reused while nothing they show has changed.
+
+Building them reads every member's lesson progress and attempts (thousands of rows for a
+cohort of 500); checking whether any of that changed takes three small statements. Each
+worker keeps a few snapshots; the check runs on every request, so a snapshot is never
+stale, and several app servers sharing one database each keep their own.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
+
+from parley.cohorts import assignments_of, overrides_of
+from parley.content import Library
+from parley.db import fetch
+from parley.models import Attempt, LessonProgress, Membership
+from parley.readiness import ObjectiveStrength, Readiness, cohort_readiness, weak_objectives
+
+_MEMBERS = select(Membership.user_id).where(Membership.cohort_id == bindparam("cohort_id"))
+# Attempts are only ever added; a lesson row is added when first opened and completed once.
+# Anything that edits names, removes progress or attempts must add to this signature.
+_ACTIVITY = select(
+    select(func.count()).where(Membership.cohort_id == bindparam("cohort_id")).scalar_subquery(),
+    select(func.max(Membership.id))
+    .where(Membership.cohort_id == bindparam("cohort_id"))
+    .scalar_subquery(),
+    select(func.max(Attempt.id)).where(Attempt.user_id.in_(_MEMBERS)).scalar_subquery(),
+    select(func.count()).where(LessonProgress.user_id.in_(_MEMBERS)).scalar_subquery(),
+    select(func.count(LessonProgress.completed_at))
+    .where(LessonProgress.user_id.in_(_MEMBERS))
+    .scalar_subquery(),
+)
+
+
+def cohort_signature(session: Session, cohort_id: int, today: date) -> tuple:
+    """What a cohort's grid is built from, in brief: equal signatures give equal grids."""
+    activity = tuple(fetch(session, _ACTIVITY, cohort_id=cohort_id).one())
+    assignments = tuple(assignments_of(session, cohort_id))
+    extensions = tuple(sorted(overrides_of(session, cohort_id).items()))
+    return (today, activity, assignments, extensions)
+
+
+@dataclass(frozen=True)
+class CohortSnapshot:
+    readiness: Readiness  # rows by name
+    weak: tuple[ObjectiveStrength, ...]
+
+
+class CohortSnapshots:
+    """The latest snapshot of a few cohorts, each kept with the signature it was built from."""
+
+    def __init__(self, library: Library, capacity: int = 16) -> None:
+        self._library = library
+        self._capacity = capacity
+        self._entries: OrderedDict[int, tuple[tuple, CohortSnapshot]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, cohort_id: int, today: date) -> CohortSnapshot:
+        """Return the cohort's snapshot, rebuilding it only if its signature has changed."""
+        signature = cohort_signature(session, cohort_id, today)
+        with self._lock:
+            kept = self._entries.get(cohort_id)
+            if kept is not None and kept[0] == signature:
+                self._entries.move_to_end(cohort_id)
+                return kept[1]
+        readiness = cohort_readiness(session, self._library, cohort_id, today)
+        weak = weak_objectives(session, self._library, cohort_id, readiness.course_ids)
+        snapshot = CohortSnapshot(readiness, tuple(weak))
+        with self._lock:
+            self._entries[cohort_id] = (signature, snapshot)
+            self._entries.move_to_end(cohort_id)
+            while len(self._entries) > self._capacity:
+                self._entries.popitem(last=False)
+        return snapshot
