@@ -24,6 +24,7 @@ from parley.readiness import (
     latest_answer_rows,
     question_analysis,
 )
+from parley.snapshots import CohortSnapshot
 from parley.web.current import library
 from parley.web.instructor.forms import ActionForm, AssignForm, CohortForm, ExtensionForm
 from parley.web.pagination import page_number, paginate
@@ -110,7 +111,7 @@ def cohort(cohort_id: int):
         sort = "name"
     search = request.args.get("q", "").strip()[:100]
     number = page_number()
-    snapshot = current_app.extensions["parley_snapshots"].get(db.session, found.id, date.today())
+    snapshot = _snapshot(found)
     readiness = snapshot.readiness.sorted_by(sort)
     assign_form = AssignForm()
     assign_form.target.choices = _assign_choices()
@@ -128,6 +129,10 @@ def cohort(cohort_id: int):
         invite_url=url_for("cohorts.join_by_link", token=found.invite_token, _external=True),
         learner_url_prefix=_learner_url_prefix(found.id),
     )
+
+
+def _snapshot(cohort) -> CohortSnapshot:
+    return current_app.extensions["parley_snapshots"].get(db.session, cohort.id, date.today())
 
 
 def _learner_url_prefix(cohort_id: int) -> str:
@@ -285,7 +290,7 @@ def _csv(name: str, text: str) -> Response:
 @blueprint.get("/cohorts/<int:cohort_id>/export/matrix.csv")
 def export_matrix(cohort_id: int):
     found = _cohort_or_404(cohort_id)
-    readiness = cohort_readiness(db.session, library(), found.id, date.today())
+    readiness = _snapshot(found).readiness
     text = exports.to_csv(exports.MATRIX_COLUMNS, exports.matrix_rows(readiness))
     return _csv(f"cohort-{found.id}-readiness.csv", text)
 
