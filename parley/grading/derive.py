@@ -174,5 +174,13 @@ DERIVERS = {
 
 
 def derive(book: RuleBook, question: Question) -> Key:
-    """Return the answer key the rule book gives for question, or raise DerivationError."""
-    return DERIVERS[question.kind](book, question)
+    """Return the answer key the rule book gives for question, or raise DerivationError.
+
+    Keys are kept on the rule book, so grading a submission derives nothing again.
+    """
+    kept = book.derived.get(question.id)
+    if kept is not None and kept[0] is question:
+        return kept[1]
+    key = DERIVERS[question.kind](book, question)
+    book.derived[question.id] = (question, key)
+    return key

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 KINDS = ("best", "all-that-apply", "commit-or-walk", "order", "branching")
 STRATEGY_KINDS = (
@@ -107,13 +108,21 @@ class RuleBook:
     facts: Mapping[str, Fact]
     strategies: Mapping[str, Strategy]
     sequences: Mapping[str, Sequence] = field(default_factory=dict)
+    _rules: dict[str, Rule] = field(init=False, repr=False, compare=False)
+    # Each question's derived key, by question id, with the question it was derived for.
+    derived: dict[str, tuple[Question, Any]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
-    def rule(self, rule_id: str) -> Rule | None:
+    def __post_init__(self) -> None:
+        rules: dict[str, Rule] = {}
         for strategy in self.strategies.values():
             for rule in strategy.rules:
-                if rule.id == rule_id:
-                    return rule
-        return None
+                rules.setdefault(rule.id, rule)
+        object.__setattr__(self, "_rules", rules)
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return self._rules.get(rule_id)
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,21 @@ def test_dashboard_continues_after_the_last_completed_lesson(client, auth):
     assert 'href="/courses/impasse/lessons/when-impasse-strikes"' in page
 
 
+def test_dashboard_details_the_courses_being_taken_and_lists_the_rest(client, auth):
+    auth.register()
+    fresh = client.get("/dashboard").text
+    assert "You have not started a course yet" in fresh
+    assert 'href="/courses/impasse">Negotiation: Overcoming Impasse</a>' in fresh
+    assert "Module progress in" not in fresh
+    client.get("/courses/impasse/lessons/impasse-defined")
+    page = client.get("/dashboard").text
+    assert "You have not started a course yet" not in page
+    assert "Module progress in Negotiation: Overcoming Impasse" in page
+    others = page.split("Other courses")[1]
+    assert "Giving feedback at work" in others and "not started" in others
+    assert "Module progress in Giving feedback" not in page
+
+
 def test_new_learner_journey_keeps_progress_across_logins(client, auth):
     auth.register(email="newbie@example.com")
     assert client.get("/courses/impasse/lessons/impasse-defined").status_code == 200

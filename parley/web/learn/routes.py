@@ -107,17 +107,19 @@ def complete_lesson(course_id: str, lesson_id: str):
 def dashboard():
     states = _my_states()
     records = attempts.quiz_records(db.session, current_user.id)
-    courses = library().courses
-    overviews = [_my_overview(course, states, records) for course in courses]
-    latest = attempts.latest_answers(db.session, current_user.id, library().objectives_by_version)
-    masteries = {course.id: mastery(course, latest.get(course.id, ())) for course in courses}
+    overviews = [_my_overview(course, states, records) for course in library().courses]
     due = due_for(
         db.session, library(), current_user.id, {o.course.id: o for o in overviews}, date.today()
     )
+    assigned = {item.course_id for group in due for item in group.items}
+    taking = [o for o in overviews if o.started or o.course.id in assigned]
+    taking_ids = {o.course.id for o in taking}
+    latest = attempts.latest_answers(db.session, current_user.id, library().objectives_by_version)
     return render_template(
         "learn/dashboard.html",
-        overviews=overviews,
-        masteries=masteries,
+        taking=taking,
+        others=[o for o in overviews if o.course.id not in taking_ids],
+        masteries={o.course.id: mastery(o.course, latest.get(o.course.id, ())) for o in taking},
         due=due,
         action=ActionForm(),
         resume=continue_point(library().courses_by_id, states),
