@@ -10,8 +10,8 @@ import yaml
 from parley.content import load_library
 
 PARAGRAPH = (
-    "A generated paragraph that stands in for real teaching text, with **bold** words, "
-    "a [link](lesson-0000.md#part-1) and enough length to make rendering honest. "
+    "A generated paragraph of lesson {n} that stands in for real teaching text, with **bold** "
+    "words, a [link](lesson-{link:04d}.md#part-1) and enough length to make rendering honest. "
 )
 
 
@@ -39,8 +39,9 @@ def write_content(root: Path, lessons: int = 1000, questions: int = 500) -> tupl
                 {"id": f"objective-{n:04d}-{k}", "text": "Do a thing."} for k in range(2)
             ],
         }
+        paragraph = PARAGRAPH.format(n=n, link=(n * 7) % lessons)  # every lesson differs
         body = "\n\n".join(
-            f"## Part {p} {{#part-{p}}}\n\n{PARAGRAPH * 3}\n\n| a | b |\n|---|---|\n| 1 | 2 |"
+            f"## Part {p} {{#part-{p}}}\n\n{paragraph * 3}\n\n| a | b |\n|---|---|\n| {n} | {p} |"
             for p in range(1, 4)
         )
         folder = course / module
@@ -98,14 +99,21 @@ def write_content(root: Path, lessons: int = 1000, questions: int = 500) -> tupl
 
 
 def time_content_load(root: Path) -> dict:
+    """Time a first load (every lesson rendered) and a restart (rendered lessons reused)."""
     courses, quizzes = write_content(root)
+    cache = root / "render-cache"
     started = time.perf_counter()
-    library, report = load_library(courses, quizzes)
-    seconds = time.perf_counter() - started
+    library, report = load_library(courses, quizzes, render_cache_dir=cache)
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    again, _ = load_library(courses, quizzes, render_cache_dir=cache)
+    restart = time.perf_counter() - started
+    assert again == library, "a restart from the render cache must load the same content"
     errors = [str(p) for p in report.errors]
     counts = library.counts()
     return {
-        "seconds": round(seconds, 3),
+        "seconds": round(first, 3),
+        "restart_seconds": round(restart, 3),
         "lessons": counts["lessons"],
         "questions": counts["questions"],
         "errors": errors[:3],

@@ -59,7 +59,11 @@ def load_content(app: Flask) -> None:
     from parley.content import ContentInvalid, load_library
     from parley.snapshots import CohortSnapshots
 
-    library, report = load_library(Path(app.config["COURSES_DIR"]), Path(app.config["QUIZZES_DIR"]))
+    library, report = load_library(
+        Path(app.config["COURSES_DIR"]),
+        Path(app.config["QUIZZES_DIR"]),
+        render_cache_dir=app.config.get("RENDER_CACHE_DIR"),
+    )
     if report.errors:
         raise ContentInvalid(report)
     app.extensions["parley_content"] = library

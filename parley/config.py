@@ -14,6 +14,7 @@ ENVIRONMENT_KEYS = {
     "PARLEY_DATABASE_URL": "DATABASE_URL",
     "PARLEY_COURSES_DIR": "COURSES_DIR",
     "PARLEY_QUIZZES_DIR": "QUIZZES_DIR",
+    "PARLEY_RENDER_CACHE_DIR": "RENDER_CACHE_DIR",
     "PARLEY_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
     "PARLEY_SECRET_KEY": "SECRET_KEY",
     "PARLEY_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
@@ -29,6 +30,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "DATABASE_URL": f"sqlite:///{instance_path / 'parley.db'}",
         "COURSES_DIR": str(PROJECT_ROOT / "courses"),
         "QUIZZES_DIR": str(PROJECT_ROOT / "quizzes"),
+        # Rendered lessons kept between starts; None renders every lesson at every start.
+        "RENDER_CACHE_DIR": str(instance_path / "render-cache"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": None,

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from parley.content.errors import ContentReport
 from parley.content.markdown import render
 from parley.content.model import Course, Lesson, Module, Objective
+from parley.content.render_cache import RenderCache, body_key, rendering_stamp
 from parley.content.schema import CourseSpec, LessonSpec, ModuleSpec, describe
 from parley.content.yamlfile import load_spec, read_text, split_front_matter
 
@@ -31,8 +32,13 @@ class Labeller:
 
     def __init__(self, root: Path) -> None:
         self.base = root.resolve().parent
+        self.plain_base = root.absolute().parent
 
     def __call__(self, path: Path) -> str:
+        try:  # paths are built under the root, so most need no symlink resolution
+            return str(path.absolute().relative_to(self.plain_base))
+        except ValueError:
+            pass
         try:
             return str(path.resolve().relative_to(self.base))
         except ValueError:
@@ -40,7 +46,10 @@ class Labeller:
 
 
 def load_courses(
-    courses_dir: Path, report: ContentReport, lesson_href: LessonHref = default_lesson_href
+    courses_dir: Path,
+    report: ContentReport,
+    lesson_href: LessonHref = default_lesson_href,
+    cache: RenderCache | None = None,
 ) -> list[Course]:
     """Load every course folder under courses_dir, adding problems to report."""
     label = Labeller(courses_dir)
@@ -51,14 +60,18 @@ def load_courses(
     for folder in sorted(p for p in courses_dir.iterdir() if p.is_dir()):
         if folder.name.startswith((".", "_")):
             continue
-        course = _load_course(folder, report, label, lesson_href)
+        course = _load_course(folder, report, label, lesson_href, cache)
         if course is not None:
             courses.append(course)
     return courses
 
 
 def _load_course(
-    folder: Path, report: ContentReport, label: Labeller, lesson_href: LessonHref
+    folder: Path,
+    report: ContentReport,
+    label: Labeller,
+    lesson_href: LessonHref,
+    cache: RenderCache | None = None,
 ) -> Course | None:
     course_id = folder.name
     spec_path = folder / "course.yaml"
@@ -91,7 +104,7 @@ def _load_course(
 
     read = {m.id: _read_module(folder, m, report, label) for m in spec.modules}
     bodies = [body for found in read.values() if found for _, _, body in found]
-    rendered = iter(render_many(bodies, course_id, href))
+    rendered = iter(render_many(bodies, course_id, href, cache))
     lessons_seen: dict[str, Path] = {}
     objectives_seen: dict[str, Path] = {}
     modules = []
@@ -204,9 +217,31 @@ def _render_for_course(course_id: str, body: str):
     return render(body, partial(default_lesson_href, course_id))
 
 
-def render_many(bodies: list[str], course_id: str, href: Callable[[str], str]):
-    """Render lesson bodies, on every core when there are many and links use the default URLs."""
+def render_many(
+    bodies: list[str],
+    course_id: str,
+    href: Callable[[str], str],
+    cache: RenderCache | None = None,
+):
+    """Render lesson bodies, on every core when there are many and links use the default URLs.
+
+    With a cache (and default URLs), lessons rendered at an earlier start are reused.
+    """
     uses_default = getattr(href, "default_for", None) == course_id
+    if cache is None or not uses_default:
+        return _render_bodies(bodies, course_id, href, uses_default)
+    stamp = rendering_stamp(default_lesson_href(course_id, ""))
+    kept = cache.read(course_id, stamp)
+    keys = [body_key(body) for body in bodies]
+    missing = {key: body for key, body in zip(keys, bodies, strict=True) if key not in kept}
+    fresh = _render_bodies(list(missing.values()), course_id, href, uses_default)
+    found = {**kept, **dict(zip(missing, fresh, strict=True))}
+    if missing or len(kept) != len(set(keys)):
+        cache.write(course_id, stamp, {key: found[key] for key in keys})
+    return [found[key] for key in keys]
+
+
+def _render_bodies(bodies: list[str], course_id: str, href, uses_default: bool):
     if len(bodies) < PARALLEL_FROM or not uses_default or (os.cpu_count() or 1) < 2:
         return [render(body, href) for body in bodies]
     context = multiprocessing.get_context("fork")

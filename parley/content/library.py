@@ -9,6 +9,7 @@ from parley.content.courses import Labeller, LessonHref, default_lesson_href, lo
 from parley.content.errors import ContentReport
 from parley.content.model import Course, CourseQuizzes, Quiz
 from parley.content.quizzes import load_quizzes
+from parley.content.render_cache import RenderCache
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,15 @@ def load_library(
     courses_dir: Path,
     quizzes_dir: Path | None = None,
     lesson_href: LessonHref = default_lesson_href,
+    render_cache_dir: str | Path | None = None,
 ) -> tuple[Library, ContentReport]:
-    """Load all content; return the library and the report of problems found."""
+    """Load all content; return the library and the report of problems found.
+
+    With render_cache_dir, rendered lessons are kept there and reused at the next load.
+    """
     report = ContentReport()
-    courses = load_courses(Path(courses_dir), report, lesson_href)
+    cache = RenderCache(Path(render_cache_dir)) if render_cache_dir else None
+    courses = load_courses(Path(courses_dir), report, lesson_href, cache)
     by_id = {c.id: c for c in courses}
     quizzes = {}
     if quizzes_dir is not None:

@@ -1,0 +1,89 @@
+"""Rendered lessons kept on disk between starts, so a restart renders only what changed.
+
+Each course has one JSON file: a stamp of how lessons are rendered, and each lesson's
+rendered HTML, contents and links under a hash of its Markdown. A file with another stamp,
+or one that cannot be read, counts as empty; writing is atomic, and a cache that cannot be
+written is skipped. Rendering is the costly part of loading (about 3 ms per lesson).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import markdown
+
+from parley.content.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, EXTENSIONS, Rendered
+from parley.content.model import TocEntry
+
+FORMAT = 1  # bump when render() changes in a way these markers do not show
+
+
+def rendering_stamp(link_base: str) -> str:
+    """A fingerprint of everything besides the Markdown that shapes the rendered HTML."""
+    markers = (
+        FORMAT,
+        markdown.__version__,
+        EXTENSIONS,
+        sorted(ALLOWED_TAGS),
+        sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items()),
+        link_base,
+    )
+    return hashlib.sha256(repr(markers).encode()).hexdigest()[:24]
+
+
+def body_key(body: str) -> str:
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+class RenderCache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def _path(self, course_id: str) -> Path:
+        return self.folder / f"{course_id}.json"
+
+    def read(self, course_id: str, stamp: str) -> dict[str, Rendered]:
+        """Return the kept lessons of a course by body key; empty if none fit this stamp."""
+        try:
+            data = json.loads(self._path(course_id).read_text(encoding="utf-8"))
+            if data.get("stamp") != stamp:
+                return {}
+            return {
+                key: Rendered(
+                    html,
+                    tuple(TocEntry(*entry) for entry in toc),
+                    tuple((target, anchor) for target, anchor in links),
+                )
+                for key, (html, toc, links) in data["lessons"].items()
+            }
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return {}
+
+    def write(self, course_id: str, stamp: str, lessons: dict[str, Rendered]) -> None:
+        """Keep exactly these lessons for the course; skip quietly if the folder is read-only."""
+        data = {
+            "stamp": stamp,
+            "lessons": {
+                key: [
+                    r.html,
+                    [[e.level, e.anchor, e.title] for e in r.toc],
+                    [list(link) for link in r.lesson_links],
+                ]
+                for key, r in lessons.items()
+            },
+        }
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+        except OSError:
+            return
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out)
+            os.replace(temporary, self._path(course_id))
+        except OSError:
+            Path(temporary).unlink(missing_ok=True)

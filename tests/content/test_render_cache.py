@@ -1,0 +1,77 @@
+"""Rendered lessons are kept between loads, and reused only when nothing about them changed."""
+
+import pytest
+
+import parley.content.courses as courses_module
+import parley.content.render_cache as render_cache
+from parley.content.library import load_library
+from tests.content_files import LESSON_BODY, lesson_front, write_lesson
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Count the lessons actually rendered from Markdown."""
+    calls = []
+    real = courses_module.render
+
+    def counting(body, href=None):
+        calls.append(body)
+        return real(body, href)
+
+    monkeypatch.setattr(courses_module, "render", counting)
+    return calls
+
+
+def course_of_distinct_lessons(make_course, lesson_ids):
+    root = make_course(modules={"basics": lesson_ids})
+    for number, lesson_id in enumerate(lesson_ids, start=1):
+        write_lesson(
+            root / "demo" / "basics" / f"{number:02d}-{lesson_id}.md",
+            lesson_front(lesson_id),
+            f"{LESSON_BODY}\nAbout {lesson_id}.\n",
+        )
+    return root
+
+
+def load(root, cache):
+    library, report = load_library(root, render_cache_dir=cache)
+    assert not report.errors, report.errors
+    return library
+
+
+def test_a_second_load_renders_only_the_lesson_that_changed(make_course, tmp_path, renders):
+    root = course_of_distinct_lessons(make_course, ["first-lesson", "second-lesson", "third"])
+    cache = tmp_path / "render-cache"
+    first = load(root, cache)
+    assert len(renders) == 3
+    assert load(root, cache) == first and len(renders) == 3
+    write_lesson(
+        root / "demo" / "basics" / "02-second-lesson.md",
+        lesson_front("second-lesson"),
+        LESSON_BODY + "\nA new **closing** line.\n",
+    )
+    changed = load(root, cache)
+    assert len(renders) == 4
+    assert "<strong>closing</strong>" in changed.course("demo").lessons_by_id["second-lesson"].html
+    assert (
+        changed.course("demo").lessons_by_id["first-lesson"]
+        == first.course("demo").lessons_by_id["first-lesson"]
+    )
+
+
+def test_a_damaged_or_outdated_cache_is_rendered_again(make_course, tmp_path, renders, monkeypatch):
+    root = course_of_distinct_lessons(make_course, ["first-lesson", "second-lesson"])
+    cache = tmp_path / "render-cache"
+    first = load(root, cache)
+    (cache / "demo.json").write_text("{not json", encoding="utf-8")
+    assert load(root, cache) == first and len(renders) == 4
+    monkeypatch.setattr(render_cache, "FORMAT", render_cache.FORMAT + 1)
+    assert load(root, cache) == first and len(renders) == 6
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_time(make_course, tmp_path, renders):
+    root = course_of_distinct_lessons(make_course, ["first-lesson", "second-lesson"])
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    assert load(root, blocked / "render-cache") == load(root, None)
+    assert len(renders) == 4
