@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from parley.content.model import Course
+from parley.content.model import Course, Lesson
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,7 @@ class ObjectiveMastery:
     text: str
     answered: int
     share: float | None  # mean score of the latest answers to the questions assessing it
+    lesson_id: str = ""
 
     @property
     def percent(self) -> int | None:
@@ -30,8 +31,34 @@ def mastery(course: Course, latest: Iterable) -> list[ObjectiveMastery]:
     for objective in course.objectives_by_id.values():
         values = scores.get(objective.id, [])
         share = sum(values) / len(values) if values else None
-        found.append(ObjectiveMastery(objective.id, objective.text, len(values), share))
+        found.append(
+            ObjectiveMastery(objective.id, objective.text, len(values), share, objective.lesson_id)
+        )
     return found
+
+
+def by_lesson(course: Course, objectives: Iterable[ObjectiveMastery]) -> list[tuple[Lesson, list]]:
+    """Group objectives under the lesson that teaches each, in course order."""
+    groups: dict[str, list[ObjectiveMastery]] = {}
+    for item in objectives:
+        groups.setdefault(item.lesson_id, []).append(item)
+    return [(lesson, groups[lesson.id]) for lesson in course.lessons if lesson.id in groups]
+
+
+@dataclass(frozen=True)
+class MasterySummary:
+    """A course's mastery in brief: how many objectives are assessed, and the weakest."""
+
+    assessed: int
+    total: int
+    weakest: tuple[ObjectiveMastery, ...]
+
+
+def summarise(objectives: Sequence[ObjectiveMastery], shown: int = 5) -> MasterySummary:
+    """Count the assessed objectives and pick the weakest few, lowest share first."""
+    assessed = [o for o in objectives if o.share is not None]
+    weakest = sorted(assessed, key=lambda o: o.share)[:shown]
+    return MasterySummary(len(assessed), len(objectives), tuple(weakest))
 
 
 @dataclass(frozen=True)

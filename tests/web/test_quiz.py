@@ -203,6 +203,21 @@ def test_confidence_feeds_calibration_and_mastery(learner):
     assert 'aria-label="Mastery: ' in dashboard
 
 
+def test_the_mastery_page_lists_every_objective_under_its_lesson(quiz_app, learner):
+    url = "/courses/impasse/mastery"
+    assert "None of this course's objectives is assessed yet" in learner.get(url).text
+    submit(learner, {**RIGHT, "q-demo-best": "batna-as-threat"})
+    dashboard = learner.get("/dashboard").text
+    assert f'href="{url}">All ' in dashboard and "objectives assessed by your latest" in dashboard
+    page = learner.get(url).text
+    course = quiz_app.extensions["parley_content"].course("impasse")
+    assert page.count('<span class="mastery-label">') == len(course.objectives_by_id)
+    assert 'aria-label="Mastery: ' in page and "not assessed yet" in page
+    assert 'href="/courses/impasse/lessons/impasse-defined">Read: ' in page
+    assert learner.get("/courses/nope/mastery").status_code == 404
+    assert quiz_app.test_client().get(url).status_code == 302  # log in first
+
+
 def test_an_unknown_confidence_is_refused(learner):
     response = submit(learner, {**RIGHT, "c-demo-best": "certain"})
     assert response.status_code == 400

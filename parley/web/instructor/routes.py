@@ -26,7 +26,7 @@ from parley.readiness import (
 )
 from parley.snapshots import CohortSnapshot
 from parley.web.current import library
-from parley.web.instructor.forms import ActionForm, AssignForm, CohortForm, ExtensionForm
+from parley.web.instructor.forms import AssignForm, CohortForm, ExtensionForm
 from parley.web.pagination import page_number, paginate
 from parley.web.quiz.view import review_items
 
@@ -125,7 +125,6 @@ def cohort(cohort_id: int):
         sort=sort,
         sorts=SORTS,
         assign_form=assign_form,
-        action=ActionForm(),
         invite_url=url_for("cohorts.join_by_link", token=found.invite_token, _external=True),
         learner_url_prefix=_learner_url_prefix(found.id),
     )

@@ -8,10 +8,9 @@ from flask_login import current_user, login_required
 from parley import attempts, progress
 from parley.due import due_for
 from parley.extensions import db
-from parley.mastery import mastery
+from parley.mastery import by_lesson, mastery, summarise
 from parley.overview import continue_point, course_overview, neighbours
 from parley.web.current import course_or_404, library
-from parley.web.instructor.forms import ActionForm
 
 blueprint = Blueprint("learn", __name__)
 
@@ -119,8 +118,25 @@ def dashboard():
         "learn/dashboard.html",
         taking=taking,
         others=[o for o in overviews if o.course.id not in taking_ids],
-        masteries={o.course.id: mastery(o.course, latest.get(o.course.id, ())) for o in taking},
+        masteries={
+            o.course.id: summarise(mastery(o.course, latest.get(o.course.id, ()))) for o in taking
+        },
         due=due,
-        action=ActionForm(),
         resume=continue_point(library().courses_by_id, states),
+    )
+
+
+@blueprint.get("/courses/<course_id>/mastery")
+@login_required
+def mastery_page(course_id: str):
+    found = course_or_404(course_id)
+    latest = attempts.latest_answers(
+        db.session, current_user.id, library().objectives_by_version, course_id
+    )
+    objectives = mastery(found, latest.get(course_id, ()))
+    return render_template(
+        "learn/mastery.html",
+        course=found,
+        sections=by_lesson(found, objectives),
+        assessed=any(item.share is not None for item in objectives),
     )
