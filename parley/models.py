@@ -79,7 +79,8 @@ class Attempt(Base):
     __tablename__ = "attempt"
     __table_args__ = (
         UniqueConstraint("user_id", "submission_token", name="uq_attempt_submission"),
-        Index("ix_attempt_user_quiz", "user_id", "course_id", "quiz_id"),
+        # An account's attempts at a quiz, newest first, without a sort.
+        Index("ix_attempt_user_quiz_time", "user_id", "course_id", "quiz_id", "submitted_at"),
         Index("ix_attempt_course_quiz", "course_id", "quiz_id"),
     )
 

@@ -1,4 +1,4 @@
-"""answer: a covering index for scores by attempt, in place of the attempt_id index
+"""indexes for hot reads: answer scores by attempt; an account's attempts at a quiz by time
 
 Revision ID: 0004
 Revises: 0003
@@ -21,9 +21,21 @@ def upgrade() -> None:
             "ix_answer_attempt_question_score", ["attempt_id", "question_id", "score"], unique=False
         )
         batch_op.drop_index("ix_answer_attempt_id")
+    with op.batch_alter_table("attempt", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_attempt_user_quiz_time",
+            ["user_id", "course_id", "quiz_id", "submitted_at"],
+            unique=False,
+        )
+        batch_op.drop_index("ix_attempt_user_quiz")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("attempt", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_attempt_user_quiz", ["user_id", "course_id", "quiz_id"], unique=False
+        )
+        batch_op.drop_index("ix_attempt_user_quiz_time")
     with op.batch_alter_table("answer", schema=None) as batch_op:
         batch_op.create_index("ix_answer_attempt_id", ["attempt_id"], unique=False)
         batch_op.drop_index("ix_answer_attempt_question_score")
