@@ -85,10 +85,10 @@ def register_handlers(app: Flask) -> None:
     from parley.web.errors import register_error_handlers
     from parley.web.headers import register_security_headers
     from parley.web.input_guard import register_input_guard
-    from parley.web.links import register_site_links
+    from parley.web.links import register_remembered_links
 
     register_error_handlers(app)
-    register_site_links(app)
+    register_remembered_links(app)
     register_security_headers(app)
     register_input_guard(app)
 
