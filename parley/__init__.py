@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     load_content(app)
     register_blueprints(app)
     register_handlers(app)
+    register_template_helpers(app)
     register_cli(app)
     return app
 
@@ -85,12 +86,18 @@ def register_handlers(app: Flask) -> None:
     from parley.web.errors import register_error_handlers
     from parley.web.headers import register_security_headers
     from parley.web.input_guard import register_input_guard
-    from parley.web.links import register_remembered_links
 
     register_error_handlers(app)
-    register_remembered_links(app)
     register_security_headers(app)
     register_input_guard(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from parley.web.badges import register_badges
+    from parley.web.links import register_remembered_links
+
+    register_remembered_links(app)
+    register_badges(app)
 
 
 def register_cli(app: Flask) -> None:

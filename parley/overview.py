@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from parley.attempts import QuizRecord
 from parley.content import Course, Lesson, Module
@@ -60,19 +61,19 @@ class ModuleOverview:
     lessons: tuple[LessonRow, ...]
     quiz: QuizStatus | None = None
 
-    @property
+    @cached_property
     def completed(self) -> int:
         return sum(1 for row in self.lessons if row.status == "completed")
 
-    @property
+    @cached_property
     def total(self) -> int:
         return len(self.lessons)
 
-    @property
+    @cached_property
     def percent(self) -> int:
         return round(100 * self.completed / self.total) if self.total else 0
 
-    @property
+    @cached_property
     def status(self) -> str:
         if self.quiz is not None and self.quiz.passed:
             return "passed"
@@ -89,19 +90,19 @@ class CourseOverview:
     modules: tuple[ModuleOverview, ...]
     course_quizzes: tuple[QuizStatus, ...] = ()
 
-    @property
+    @cached_property
     def completed(self) -> int:
         return sum(m.completed for m in self.modules)
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(m.total for m in self.modules)
 
-    @property
+    @cached_property
     def percent(self) -> int:
         return round(100 * self.completed / self.total) if self.total else 0
 
-    @property
+    @cached_property
     def started(self) -> bool:
         return any(m.status != "not started" for m in self.modules)
 
