@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
@@ -30,6 +30,15 @@ LEARNERS = 1000
 COHORT_SIZE = 500
 PASSWORD = "bench-password-123"
 COURSE = "impasse"
+
+
+def _advance_sequences(session: Session, tables: list[str]) -> None:
+    """Rows inserted with explicit ids leave PostgreSQL's id sequences behind; catch them up."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        sequence = f"pg_get_serial_sequence('{table}', 'id')"
+        session.execute(text(f"SELECT setval({sequence}, (SELECT max(id) FROM {table}))"))
 
 
 def seed(session: Session, library: Library) -> dict:
@@ -182,6 +191,7 @@ def seed(session: Session, library: Library) -> dict:
     session.execute(insert(Attempt), attempts)
     for start in range(0, len(answers), 5000):
         session.execute(insert(Answer), answers[start : start + 5000])
+    _advance_sequences(session, ["cohort", "attempt"])
     session.commit()
     return {
         "learners": LEARNERS,
