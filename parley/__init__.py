@@ -95,9 +95,11 @@ def register_handlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from parley.web.badges import register_badges
     from parley.web.links import register_remembered_links
+    from parley.web.quiz.forms import register_blank_forms
 
     register_remembered_links(app)
     register_badges(app)
+    register_blank_forms(app)
 
 
 def register_cli(app: Flask) -> None:

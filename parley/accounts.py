@@ -76,9 +76,13 @@ def set_role(session: Session, email: str, role: str) -> User:
     return user
 
 
-def change_password(user: User, current: str, new: str, hash_method: str = DEFAULT_HASH) -> None:
-    """Set a new password and end every other session of this account."""
-    if not check_password_hash(user.password_hash, current):
+def change_password(
+    session: Session, user_id: int, current: str, new: str, hash_method: str = DEFAULT_HASH
+) -> User:
+    """Set a new password and end every other session of this account; return the account."""
+    user = session.get(User, user_id)
+    if user is None or not check_password_hash(user.password_hash, current):
         raise AccountError("Your current password is not correct.")
     user.password_hash = generate_password_hash(new, method=hash_method)
     user.session_version += 1
+    return user

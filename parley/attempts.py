@@ -13,7 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from parley.content.model import Quiz
-from parley.db import fetch
+from parley.db import run_statement
 from parley.grading import Question, QuestionResult, Response
 from parley.grading.quiz import QuizResult
 from parley.models import Answer, Attempt, QuestionVersion, utcnow
@@ -78,13 +78,15 @@ _STORED_VERSIONS = select(QuestionVersion.id).where(
 
 def find_attempt_by_token(session: Session, user_id: int, token: str) -> int | None:
     """Return the id of the account's attempt sent with this submission token, if any."""
-    return fetch(session, _BY_TOKEN, user_id=user_id, token=token).scalar()
+    return run_statement(session, _BY_TOKEN, user_id=user_id, token=token).scalar()
 
 
 def _ensure_versions(session: Session, quiz: Quiz) -> None:
     """Store each question's snapshot once, even when many learners submit at the same moment."""
     wanted = quiz.question_versions
-    stored = set(fetch(session, _STORED_VERSIONS, version_ids=list(wanted.values())).scalars())
+    stored = set(
+        run_statement(session, _STORED_VERSIONS, version_ids=list(wanted.values())).scalars()
+    )
     missing = [q for q in quiz.questions if wanted[q.id] not in stored]
     if not missing:
         return
@@ -123,7 +125,7 @@ def record_attempt(
 ) -> int:
     """Store an attempt with every answer and the question versions it answered; return its id."""
     _ensure_versions(session, quiz)
-    inserted = fetch(
+    inserted = run_statement(
         session,
         _INSERT_ATTEMPT,
         user_id=user_id,
@@ -203,7 +205,7 @@ def attempts_for(
     """Return the account's attempts in a course (one quiz if given), newest first."""
     statement = _HISTORIES[quiz_id is not None, limit is not None]
     params = {"user_id": user_id, "course_id": course_id, "quiz_id": quiz_id, "limit": limit}
-    return [AttemptSummary(*row) for row in fetch(session, statement, **params)]
+    return [AttemptSummary(*row) for row in run_statement(session, statement, **params)]
 
 
 @dataclass(frozen=True)
@@ -251,16 +253,15 @@ _QUIZ_RECORDS = _records(
 def quiz_records(
     session: Session, user_id: int, course_id: str | None = None, quiz_id: str | None = None
 ) -> dict[str, dict[str, QuizRecord]]:
-    """Return the account's record at each quiz it has tried, by course id then quiz id.
-
-    One statement, limited to one course (and one quiz) when given.
-    """
+    """Return the account's record at each quiz it has tried, by course id then quiz id."""
     if course_id is None:
-        rows = fetch(session, _ALL_RECORDS, user_id=user_id)
+        rows = run_statement(session, _ALL_RECORDS, user_id=user_id)
     elif quiz_id is None:
-        rows = fetch(session, _COURSE_RECORDS, user_id=user_id, course_id=course_id)
+        rows = run_statement(session, _COURSE_RECORDS, user_id=user_id, course_id=course_id)
     else:
-        rows = fetch(session, _QUIZ_RECORDS, user_id=user_id, course_id=course_id, quiz_id=quiz_id)
+        rows = run_statement(
+            session, _QUIZ_RECORDS, user_id=user_id, course_id=course_id, quiz_id=quiz_id
+        )
     records: dict[str, dict[str, QuizRecord]] = {}
     for course, quiz, attempts, best, latest, passed in rows:
         records.setdefault(course, {})[quiz] = QuizRecord(
@@ -350,17 +351,15 @@ def latest_answers(
     objectives_by_version: Mapping[str, tuple[str, ...]],
     course_id: str | None = None,
 ) -> dict[str, list[LatestAnswer]]:
-    """Return the account's most recent answer to each question, by course id.
-
-    An attempt answers every question of its quiz, so the latest attempt at each quiz holds
-    the latest answers; only those rows are read, however many attempts came before. The
-    objectives come from the current content when the question is unchanged, and from the
-    stored snapshot otherwise.
-    """
+    """Return the account's most recent answer to each question, by course id."""
+    # An attempt answers every question of its quiz, so the latest attempt at each quiz holds
+    # the latest answers: only those rows are read, however many attempts came before. The
+    # objectives come from the current content when the question is unchanged, and from the
+    # stored snapshot otherwise.
     if course_id is None:
-        rows = fetch(session, _ALL_LATEST, user_id=user_id).all()
+        rows = run_statement(session, _ALL_LATEST, user_id=user_id).all()
     else:
-        rows = fetch(session, _COURSE_LATEST, user_id=user_id, course_id=course_id).all()
+        rows = run_statement(session, _COURSE_LATEST, user_id=user_id, course_id=course_id).all()
     objectives: Mapping[str, tuple[str, ...]] = objectives_by_version
     changed = {row.question_version_id for row in rows} - objectives.keys()
     if changed:

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from parley.content import Course
-from parley.db import fetch
+from parley.db import run_statement
 from parley.models import Assignment, Cohort, DueDateOverride, Membership, User
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -184,12 +184,14 @@ _OVERRIDES = (
 
 
 def assignments_of(session: Session, cohort_id: int) -> list[AssignmentRow]:
-    return [AssignmentRow(*row) for row in fetch(session, _ASSIGNMENTS, cohort_id=cohort_id)]
+    return [
+        AssignmentRow(*row) for row in run_statement(session, _ASSIGNMENTS, cohort_id=cohort_id)
+    ]
 
 
 def overrides_of(session: Session, cohort_id: int) -> dict[tuple[int, int], date]:
     """Return {(assignment id, user id): due date} for a cohort."""
-    return {(a, u): d for a, u, d in fetch(session, _OVERRIDES, cohort_id=cohort_id)}
+    return {(a, u): d for a, u, d in run_statement(session, _OVERRIDES, cohort_id=cohort_id)}
 
 
 @dataclass(frozen=True)
@@ -211,9 +213,9 @@ _ONE_MEMBER = _MEMBERS.where(User.id == bindparam("user_id"))
 def members_of(session: Session, cohort_id: int, user_id: int | None = None) -> list[MemberRow]:
     """The cohort's members by name; only user_id's row when it is given."""
     if user_id is None:
-        rows = fetch(session, _MEMBERS, cohort_id=cohort_id)
+        rows = run_statement(session, _MEMBERS, cohort_id=cohort_id)
     else:
-        rows = fetch(session, _ONE_MEMBER, cohort_id=cohort_id, user_id=user_id)
+        rows = run_statement(session, _ONE_MEMBER, cohort_id=cohort_id, user_id=user_id)
     return [MemberRow(*row) for row in rows.all()]
 
 

@@ -34,12 +34,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def fetch(session: Session, statement: Executable, **params: Any) -> CursorResult:
-    """Run a prebuilt Core statement in the session's transaction, without ORM row handling.
-
-    Hot read paths build their statements once at import, with bind parameters, so each
-    request skips statement construction, cache-key generation and the ORM layer.
-    """
+def run_statement(session: Session, statement: Executable, **params: Any) -> CursorResult:
+    """Execute a prebuilt Core statement in the session's transaction, past the ORM layer."""
+    # Hot paths build their statements once at import, with bind parameters, so a request
+    # skips statement construction, cache-key generation and ORM row handling.
     return session.connection().execute(statement, params)
 
 

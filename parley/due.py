@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from parley.content import Library
-from parley.db import fetch
+from parley.db import run_statement
 from parley.models import Assignment, Cohort, DueDateOverride, Membership
 from parley.overview import CourseOverview, ModuleOverview
 from parley.readiness import is_ready
@@ -75,7 +75,7 @@ def due_for(
     found: list[CohortDue] = []
     cohort: tuple | None = None
     items: list[DueItem] = []
-    for row in fetch(session, _DUE, user_id=user_id):
+    for row in run_statement(session, _DUE, user_id=user_id):
         if cohort is None or row.id != cohort[0]:
             if cohort is not None:
                 found.append(_cohort_due(cohort, items, today))

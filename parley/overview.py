@@ -104,7 +104,9 @@ class CourseOverview:
 
     @cached_property
     def started(self) -> bool:
-        return any(m.status != "not started" for m in self.modules)
+        return any(m.status != "not started" for m in self.modules) or any(
+            q.attempts for q in self.course_quizzes
+        )
 
     def module(self, module_id: str) -> ModuleOverview | None:
         return next((m for m in self.modules if m.module.id == module_id), None)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from parley.db import fetch
+from parley.db import run_statement
 from parley.models import LessonProgress, utcnow
 
 _STATE_COLUMNS = (
@@ -71,12 +71,10 @@ OPENED_RESOLUTION = timedelta(minutes=5)
 def record_lesson_opened(
     session: Session, user_id: int, course_id: str, lesson_id: str, now: datetime | None = None
 ) -> LessonState:
-    """Note that the lesson was opened (to the nearest five minutes); return its state.
-
-    Most openings fall within five minutes of the last and need no write: one read, no ORM.
-    """
+    """Note that the lesson was opened (to the nearest five minutes); return its state."""
+    # Most openings fall within five minutes of the last and need one read and no write.
     now = now or utcnow()
-    found = fetch(
+    found = run_statement(
         session, _ONE_STATE, user_id=user_id, course_id=course_id, lesson_id=lesson_id
     ).first()
     if found is not None and now - found.last_opened_at < OPENED_RESOLUTION:
@@ -101,9 +99,9 @@ def mark_lesson_complete(
 def lesson_states(session: Session, user_id: int, course_id: str | None = None) -> dict:
     """Return {(course_id, lesson_id): LessonState} for one account."""
     if course_id is None:
-        rows = fetch(session, _ALL_STATES, user_id=user_id)
+        rows = run_statement(session, _ALL_STATES, user_id=user_id)
     else:
-        rows = fetch(session, _COURSE_STATES, user_id=user_id, course_id=course_id)
+        rows = run_statement(session, _COURSE_STATES, user_id=user_id, course_id=course_id)
     return {
         (course, lesson): LessonState(lesson, first, last, completed)
         for course, lesson, first, last, completed in rows

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from parley.cohorts import AssignmentRow, MemberRow, assignments_of, members_of, overrides_of
 from parley.content import Library, Module
 from parley.content.model import Course, Quiz
-from parley.db import fetch
+from parley.db import run_statement
 from parley.models import Answer, Attempt, LessonProgress, Membership
 
 _NONE: frozenset[str] = frozenset()
@@ -51,12 +51,6 @@ class Cell:
     @property
     def best_percent(self) -> int | None:
         return None if self.best is None else round(self.best * 100)
-
-    @property
-    def css_class(self) -> str:
-        """The grid's classes for this cell: its status, and whether it is overdue."""
-        status = "cell-" + self.status.replace(" ", "-")
-        return status + " cell-overdue" if self.overdue else status
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +178,7 @@ def cohort_readiness(
     one = user_id is not None
     completed: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     opened: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for member_id, course_id, lesson_id, is_completed in fetch(
+    for member_id, course_id, lesson_id, is_completed in run_statement(
         session, _PROGRESS[one], **scope
     ).all():
         opened[member_id][course_id].add(lesson_id)
@@ -192,7 +186,7 @@ def cohort_readiness(
             completed[member_id][course_id].add(lesson_id)
     quiz_best = {
         (u, c, q): (best, bool(passed))
-        for u, c, q, best, passed in fetch(session, _BEST_SCORES[one], **scope).all()
+        for u, c, q, best, passed in run_statement(session, _BEST_SCORES[one], **scope).all()
     }
 
     plans = [
@@ -277,7 +271,7 @@ def weak_objectives(
     session: Session, library: Library, cohort_id: int, course_ids: list[str]
 ) -> list[ObjectiveStrength]:
     """The cohort's mastery per objective (latest answers), weakest first; one statement."""
-    per_question = fetch(
+    per_question = run_statement(
         session, _SCORES_BY_QUESTION, cohort_id=cohort_id, course_ids=course_ids
     ).all()
     totals: dict[tuple[str, str], list[float]] = {}
@@ -325,7 +319,7 @@ class QuestionStats:
 
 def latest_answer_rows(session: Session, cohort_id: int, course_ids: list[str]) -> list[Any]:
     """(question id, response, correct, confidence, result) of each member's latest answers."""
-    return fetch(session, _LATEST_ANSWERS, cohort_id=cohort_id, course_ids=course_ids).all()
+    return run_statement(session, _LATEST_ANSWERS, cohort_id=cohort_id, course_ids=course_ids).all()
 
 
 def question_analysis(

@@ -18,19 +18,17 @@ from sqlalchemy.orm import Session
 
 from parley.cohorts import assignments_of, overrides_of
 from parley.content import Library
-from parley.db import fetch
+from parley.db import run_statement
 from parley.models import Attempt, LessonProgress, Membership
 from parley.readiness import ObjectiveStrength, Readiness, cohort_readiness, weak_objectives
 
 _MEMBERS = select(Membership.user_id).where(Membership.cohort_id == bindparam("cohort_id"))
-# Attempts are only ever added; a lesson row is added when first opened and completed once.
-# Anything that edits names, removes progress or attempts must add to this signature.
+_MEMBER_IDS = _MEMBERS.order_by(Membership.user_id)
+# Attempts are only ever added and a lesson row is added once and completed once, so counts
+# move with every change whatever order transactions commit in. Anything that edits names,
+# or removes progress or attempts, must add to this signature.
 _ACTIVITY = select(
-    select(func.count()).where(Membership.cohort_id == bindparam("cohort_id")).scalar_subquery(),
-    select(func.max(Membership.id))
-    .where(Membership.cohort_id == bindparam("cohort_id"))
-    .scalar_subquery(),
-    select(func.max(Attempt.id)).where(Attempt.user_id.in_(_MEMBERS)).scalar_subquery(),
+    select(func.count()).where(Attempt.user_id.in_(_MEMBERS)).scalar_subquery(),
     select(func.count()).where(LessonProgress.user_id.in_(_MEMBERS)).scalar_subquery(),
     select(func.count(LessonProgress.completed_at))
     .where(LessonProgress.user_id.in_(_MEMBERS))
@@ -39,11 +37,12 @@ _ACTIVITY = select(
 
 
 def cohort_signature(session: Session, cohort_id: int, today: date) -> tuple:
-    """What a cohort's grid is built from, in brief: equal signatures give equal grids."""
-    activity = tuple(fetch(session, _ACTIVITY, cohort_id=cohort_id).one())
+    """Sum up what a cohort's grid is built from: equal signatures give equal grids."""
+    members = hash(tuple(run_statement(session, _MEMBER_IDS, cohort_id=cohort_id).scalars()))
+    activity = tuple(run_statement(session, _ACTIVITY, cohort_id=cohort_id).one())
     assignments = tuple(assignments_of(session, cohort_id))
     extensions = tuple(sorted(overrides_of(session, cohort_id).items()))
-    return (today, activity, assignments, extensions)
+    return (today, members, activity, assignments, extensions)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from parley.extensions import db
-from parley.models import Assignment, Cohort, DueDateOverride, Membership
+from parley.models import Assignment, Attempt, Cohort, DueDateOverride, Membership
 from parley.snapshots import CohortSnapshots
 
 
@@ -74,3 +74,48 @@ def test_only_a_few_cohorts_are_kept(quiz_app, make_user):
         first = snapshots.get(db.session, cohort_id, today)
         snapshots.get(db.session, cohort_id + 1, today)  # an empty cohort pushes it out
         assert snapshots.get(db.session, cohort_id, today) is not first
+
+
+def test_a_member_swapped_for_another_rebuilds_it(quiz_app, make_user):
+    cohort_id, learner = make_cohort(quiz_app, make_user)
+    other = make_user(email="bea@example.com", name="Bea B")
+    snapshots = CohortSnapshots(quiz_app.extensions["parley_content"])
+    today = date.today()
+    with quiz_app.app_context():
+        first = snapshots.get(db.session, cohort_id, today)
+        db.session.query(Membership).filter_by(user_id=learner).delete()
+        db.session.add(Membership(cohort_id=cohort_id, user_id=other))  # may reuse the row id
+        db.session.commit()
+        swapped = snapshots.get(db.session, cohort_id, today)
+    assert [row.member.name for row in first.readiness.rows] == ["Ana A"]
+    assert [row.member.name for row in swapped.readiness.rows] == ["Bea B"]
+
+
+def test_an_attempt_committed_out_of_id_order_rebuilds_it(quiz_app, make_user):
+    cohort_id, learner = make_cohort(quiz_app, make_user)
+    snapshots = CohortSnapshots(quiz_app.extensions["parley_content"])
+    today = date.today()
+
+    def attempt(attempt_id: int, passed: bool) -> Attempt:
+        return Attempt(
+            id=attempt_id,
+            user_id=learner,
+            course_id="impasse",
+            quiz_id="walkouts",
+            module_id="walkouts",
+            quiz_version="v",
+            submission_token=f"token-{attempt_id}-xxxxxxxxxxxx",
+            score=1.0 if passed else 0.2,
+            pass_mark=0.8,
+            passed=passed,
+        )
+
+    with quiz_app.app_context():
+        db.session.add(attempt(100, passed=False))  # the later id commits first
+        db.session.commit()
+        first = snapshots.get(db.session, cohort_id, today)
+        db.session.add(attempt(50, passed=True))
+        db.session.commit()
+        later = snapshots.get(db.session, cohort_id, today)
+    assert first.readiness.rows[0].cells[0].status == "in progress"
+    assert later.readiness.rows[0].cells[0].status == "passed"

@@ -223,10 +223,7 @@ def render_many(
     href: Callable[[str], str],
     cache: RenderCache | None = None,
 ):
-    """Render lesson bodies, on every core when there are many and links use the default URLs.
-
-    With a cache (and default URLs), lessons rendered at an earlier start are reused.
-    """
+    """Render lesson bodies, reusing those a cache kept and using every core for many."""
     uses_default = getattr(href, "default_for", None) == course_id
     if cache is None or not uses_default:
         return _render_bodies(bodies, course_id, href, uses_default)

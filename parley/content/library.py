@@ -52,10 +52,7 @@ def load_library(
     lesson_href: LessonHref = default_lesson_href,
     render_cache_dir: str | Path | None = None,
 ) -> tuple[Library, ContentReport]:
-    """Load all content; return the library and the report of problems found.
-
-    With render_cache_dir, rendered lessons are kept there and reused at the next load.
-    """
+    """Load all content (reusing lessons kept in render_cache_dir); return it and the report."""
     report = ContentReport()
     cache = RenderCache(Path(render_cache_dir)) if render_cache_dir else None
     courses = load_courses(Path(courses_dir), report, lesson_href, cache)

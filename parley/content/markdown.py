@@ -58,6 +58,8 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
     "th": {"align"},
 }
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "noopener noreferrer"
 LESSON_LINK = re.compile(r'href="([a-z0-9][a-z0-9-]*)\.md(#[A-Za-z0-9_-]+)?"')
 
 
@@ -106,7 +108,7 @@ def render(text: str, lesson_href: Callable[[str], str] | None = None) -> Render
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
     )
     return Rendered(clean, tuple(_flatten(md.toc_tokens)), tuple(links))

@@ -1,9 +1,10 @@
 """Rendered lessons kept on disk between starts, so a restart renders only what changed.
 
 Each course has one JSON file: a stamp of how lessons are rendered, and each lesson's
-rendered HTML, contents and links under a hash of its Markdown. A file with another stamp,
-or one that cannot be read, counts as empty; writing is atomic, and a cache that cannot be
-written is skipped. Rendering is the costly part of loading (about 3 ms per lesson).
+rendered HTML, contents and links under a hash of its Markdown. A file with another stamp
+(a new Markdown or nh3 release, other allowed tags...), or one that cannot be read, counts as
+empty; writing is atomic, and a cache that cannot be written is skipped. The files hold
+trusted HTML: only the app's own user should be able to write the folder.
 """
 
 from __future__ import annotations
@@ -15,11 +16,20 @@ import tempfile
 from pathlib import Path
 
 import markdown
+import nh3
 
-from parley.content.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, EXTENSIONS, Rendered
+from parley.content.markdown import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    EXTENSIONS,
+    LESSON_LINK,
+    LINK_REL,
+    URL_SCHEMES,
+    Rendered,
+)
 from parley.content.model import TocEntry
 
-FORMAT = 1  # bump when render() changes in a way these markers do not show
+FORMAT = 1  # bump whenever render() changes in a way the markers below do not show
 
 
 def rendering_stamp(link_base: str) -> str:
@@ -27,9 +37,13 @@ def rendering_stamp(link_base: str) -> str:
     markers = (
         FORMAT,
         markdown.__version__,
+        nh3.__version__,
         EXTENSIONS,
         sorted(ALLOWED_TAGS),
         sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items()),
+        sorted(URL_SCHEMES),
+        LINK_REL,
+        LESSON_LINK.pattern,
         link_base,
     )
     return hashlib.sha256(repr(markers).encode()).hexdigest()[:24]

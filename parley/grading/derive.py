@@ -174,10 +174,8 @@ DERIVERS = {
 
 
 def derive(book: RuleBook, question: Question) -> Key:
-    """Return the answer key the rule book gives for question, or raise DerivationError.
-
-    Keys are kept on the rule book, so grading a submission derives nothing again.
-    """
+    """Return the answer key the rule book gives for question, or raise DerivationError."""
+    # Keys are kept on the rule book, so grading a submission derives nothing again.
     kept = book.derived.get(question.id)
     if kept is not None and kept[0] is question:
         return kept[1]

@@ -46,6 +46,6 @@ def paginate(items: Sequence[Any], number: int, size: int) -> Page:
 def page_number() -> int:
     """The ?page= of this request (1 when absent); anything but a whole number is a 400."""
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or len(raw) > 6:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
         abort(400, description="The page must be a whole number, such as 2.")
     return int(raw)

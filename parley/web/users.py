@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask_login import UserMixin
 from sqlalchemy import bindparam, select
 
-from parley.db import fetch
+from parley.db import run_statement
 from parley.extensions import db
 from parley.models import User
 
@@ -38,7 +38,7 @@ def load_user(session_id: str) -> SignedIn | None:
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    row = fetch(db.session, _ACCOUNT, user_id=int(user_id)).first()
+    row = run_statement(db.session, _ACCOUNT, user_id=int(user_id)).first()
     if row is None or row.session_version != int(version):
         return None
     return SignedIn(*row)

@@ -458,7 +458,7 @@ def test_a_big_grid_comes_in_pages_and_can_be_searched(trainer, quiz_app):
     assert "Learner 0075" in found and "Learner 0080" not in found
     assert "120 of 120 ready" in found  # the summary counts everyone
     assert "No learner matching “nobody”" in trainer.get(url + "?q=nobody").text
-    for junk in ["abc", "-1", "1.5", "9" * 40]:
+    for junk in ["abc", "-1", "1.5", "9" * 40, "%C2%B2"]:
         response = trainer.get(url + f"?page={junk}")
         assert response.status_code == 400
         assert "The page must be a whole number" in response.text

@@ -1,3 +1,9 @@
+"""Landing, catalogue, course, lesson and dashboard pages as learners use them."""
+
+from parley.extensions import db
+from parley.models import Attempt, User
+
+
 def test_landing_shows_what_parley_is_and_the_catalogue(client):
     page = client.get("/").text
     assert "Negotiation: Overcoming Impasse" in page
@@ -77,6 +83,29 @@ def test_dashboard_details_the_courses_being_taken_and_lists_the_rest(client, au
     others = page.split("Other courses")[1]
     assert "Giving feedback at work" in others and "not started" in others
     assert "Module progress in Giving feedback" not in page
+
+
+def test_a_course_wide_check_alone_counts_as_taking_the_course(app, client, auth):
+    auth.register()
+    with app.app_context():
+        user = db.session.query(User).filter_by(email="ana@example.com").one()
+        db.session.add(
+            Attempt(
+                user_id=user.id,
+                course_id="impasse",
+                quiz_id="ready-for-the-workshop",
+                module_id=None,
+                quiz_version="v",
+                submission_token="token-ready-xxxxxxxxxxxx",
+                score=0.5,
+                pass_mark=0.8,
+                passed=False,
+            )
+        )
+        db.session.commit()
+    dashboard = client.get("/dashboard").text
+    assert "You have not started a course yet" not in dashboard
+    assert "Module progress in Negotiation: Overcoming Impasse" in dashboard
 
 
 def test_new_learner_journey_keeps_progress_across_logins(client, auth):

@@ -6,7 +6,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 from parley import cohorts
 from parley.accounts import AccountError, authenticate, change_password, create_user
 from parley.extensions import db
-from parley.models import User
 from parley.web.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
 from parley.web.auth.limits import login_per_account, login_per_address, register_per_address
 from parley.web.safe_redirect import is_safe_local_path
@@ -87,10 +86,10 @@ def logout():
 def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        account = db.session.get(User, current_user.id)
         try:
-            change_password(
-                account,
+            account = change_password(
+                db.session,
+                current_user.id,
                 form.current.data,
                 form.new.data,
                 hash_method=current_app.config["PASSWORD_HASH_METHOD"],

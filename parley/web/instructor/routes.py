@@ -126,17 +126,11 @@ def cohort(cohort_id: int):
         sorts=SORTS,
         assign_form=assign_form,
         invite_url=url_for("cohorts.join_by_link", token=found.invite_token, _external=True),
-        learner_url_prefix=_learner_url_prefix(found.id),
     )
 
 
 def _snapshot(cohort) -> CohortSnapshot:
     return current_app.extensions["parley_snapshots"].get(db.session, cohort.id, date.today())
-
-
-def _learner_url_prefix(cohort_id: int) -> str:
-    """The learner page's address without the user id: built once, not once per row."""
-    return url_for(".learner", cohort_id=cohort_id, user_id=0).removesuffix("0")
 
 
 @blueprint.post("/cohorts/<int:cohort_id>/assign")

@@ -22,8 +22,7 @@ def _my_states(course_id: str | None = None) -> dict:
 
 
 def _my_overview(course, states: dict | None = None, records: dict | None = None):
-    """The current account's progress in one course; states and records (by course id) may
-    hold every course's already."""
+    """Return the current account's progress in one course, from states and records if given."""
     if records is None:
         records = attempts.quiz_records(db.session, current_user.id, course.id)
     return course_overview(

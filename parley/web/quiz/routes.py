@@ -2,9 +2,8 @@
 
 import secrets
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
 from parley import attempts
@@ -13,7 +12,8 @@ from parley.mastery import calibration
 from parley.overview import QuizStatus, quiz_status
 from parley.submissions import Submission, submit_quiz
 from parley.web.current import course_or_404, library
-from parley.web.quiz.view import quiz_view, review_items
+from parley.web.quiz.forms import questions_html
+from parley.web.quiz.view import review_items
 
 blueprint = Blueprint("quiz", __name__)
 HISTORY_SHOWN = 20  # past attempts listed on the quiz page, newest first
@@ -32,29 +32,13 @@ def _my_status(course, quiz) -> QuizStatus:
     return quiz_status(quiz, records.get(course.id, {}))
 
 
-def _questions_html(quiz, book, parsed=None) -> Markup:
-    """The questions as form fields; the blank form is rendered once per quiz version."""
-    if parsed is not None:
-        return _render_questions(quiz, book, parsed)
-    blank_forms = current_app.extensions.setdefault("parley_blank_quiz_forms", {})
-    key = (quiz.course_id, quiz.id, quiz.version)
-    if key not in blank_forms:
-        blank_forms[key] = _render_questions(quiz, book)
-    return blank_forms[key]
-
-
-def _render_questions(quiz, book, parsed=None) -> Markup:
-    questions = quiz_view(quiz.questions, book, parsed)
-    return Markup(render_template("quiz/_questions.html", questions=questions))
-
-
 def _render_quiz(course, quiz, book, parsed=None, messages=(), token=None, status=200):
     page = render_template(
         "quiz/take.html",
         course=course,
         module=course.module(quiz.module_id) if quiz.module_id else None,
         quiz=quiz,
-        questions_html=_questions_html(quiz, book, parsed),
+        questions_html=questions_html(quiz, book, parsed),
         status=_my_status(course, quiz),
         history=attempts.attempts_for(
             db.session, current_user.id, course.id, quiz.id, limit=HISTORY_SHOWN
