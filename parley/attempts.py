@@ -175,37 +175,17 @@ class AttemptSummary:
         return round(self.score * 100)
 
 
-def _history(*filters) -> Select:
-    return (
-        select(Attempt.id, Attempt.quiz_id, Attempt.score, Attempt.passed, Attempt.submitted_at)
-        .where(Attempt.user_id == bindparam("user_id"), *filters)
-        .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
-    )
-
-
-_COURSE_HISTORY = _history(Attempt.course_id == bindparam("course_id"))
-_QUIZ_HISTORY = _history(
-    Attempt.course_id == bindparam("course_id"), Attempt.quiz_id == bindparam("quiz_id")
+_COURSE_HISTORY = (
+    select(Attempt.id, Attempt.quiz_id, Attempt.score, Attempt.passed, Attempt.submitted_at)
+    .where(Attempt.user_id == bindparam("user_id"), Attempt.course_id == bindparam("course_id"))
+    .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
 )
-_HISTORIES = {
-    (False, False): _COURSE_HISTORY,
-    (False, True): _COURSE_HISTORY.limit(bindparam("limit")),
-    (True, False): _QUIZ_HISTORY,
-    (True, True): _QUIZ_HISTORY.limit(bindparam("limit")),
-}
 
 
-def attempts_for(
-    session: Session,
-    user_id: int,
-    course_id: str,
-    quiz_id: str | None = None,
-    limit: int | None = None,
-) -> list[AttemptSummary]:
-    """Return the account's attempts in a course (one quiz if given), newest first."""
-    statement = _HISTORIES[quiz_id is not None, limit is not None]
-    params = {"user_id": user_id, "course_id": course_id, "quiz_id": quiz_id, "limit": limit}
-    return [AttemptSummary(*row) for row in run_statement(session, statement, **params)]
+def attempts_for(session: Session, user_id: int, course_id: str) -> list[AttemptSummary]:
+    """Return the account's attempts in a course, newest first."""
+    rows = run_statement(session, _COURSE_HISTORY, user_id=user_id, course_id=course_id)
+    return [AttemptSummary(*row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -268,6 +248,46 @@ def quiz_records(
             quiz, attempts, best, latest, bool(passed)
         )
     return records
+
+
+_QUIZ_HISTORY_WITH_TOTALS = (
+    select(
+        Attempt.id,
+        Attempt.quiz_id,
+        Attempt.score,
+        Attempt.passed,
+        Attempt.submitted_at,
+        func.count().over().label("attempts"),
+        func.max(Attempt.score).over().label("best"),
+        func.max(case((Attempt.passed, 1), else_=0)).over().label("ever_passed"),
+    )
+    .where(
+        Attempt.user_id == bindparam("user_id"),
+        Attempt.course_id == bindparam("course_id"),
+        Attempt.quiz_id == bindparam("quiz_id"),
+    )
+    .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
+def quiz_history(
+    session: Session, user_id: int, course_id: str, quiz_id: str, limit: int
+) -> tuple[QuizRecord | None, list[AttemptSummary]]:
+    """Return the account's record at a quiz and its latest attempts, in one statement."""
+    rows = run_statement(
+        session,
+        _QUIZ_HISTORY_WITH_TOTALS,
+        user_id=user_id,
+        course_id=course_id,
+        quiz_id=quiz_id,
+        limit=limit,
+    ).all()
+    if not rows:
+        return None, []
+    first = rows[0]
+    record = QuizRecord(quiz_id, first.attempts, first.best, first.score, bool(first.ever_passed))
+    return record, [AttemptSummary(*row[:5]) for row in rows]
 
 
 @dataclass(frozen=True)

@@ -33,16 +33,17 @@ def _my_status(course, quiz) -> QuizStatus:
 
 
 def _render_quiz(course, quiz, book, parsed=None, messages=(), token=None, status=200):
+    record, history = attempts.quiz_history(
+        db.session, current_user.id, course.id, quiz.id, HISTORY_SHOWN
+    )
     page = render_template(
         "quiz/take.html",
         course=course,
         module=course.module(quiz.module_id) if quiz.module_id else None,
         quiz=quiz,
         questions_html=questions_html(quiz, book, parsed),
-        status=_my_status(course, quiz),
-        history=attempts.attempts_for(
-            db.session, current_user.id, course.id, quiz.id, limit=HISTORY_SHOWN
-        ),
+        status=quiz_status(quiz, {quiz.id: record} if record else {}),
+        history=history,
         messages=messages,
         token=token or secrets.token_urlsafe(24),
     )
