@@ -1,9 +1,14 @@
-"""Load scenarios for `make bench`; each run selects one with --tags."""
+"""Load scenarios for `make bench`; each run selects one with --tags.
+
+A paired scenario alternates, every BENCH_PHASE seconds, between the baseline route and the
+page it measures, so both see the same machine: a drift in its speed cancels out of the ratio.
+"""
 
 import itertools
 import os
 import re
 import secrets
+import time
 from urllib.parse import urlencode
 
 from locust import FastHttpUser, between, tag, task
@@ -11,7 +16,22 @@ from locust import FastHttpUser, between, tag, task
 QUIZ = "/courses/impasse/quizzes/walkouts"
 LESSON = "/courses/impasse/lessons/reading-a-walkout"
 ANSWERS = os.environ.get("BENCH_ANSWERS", "")
+PHASE_SECONDS = float(os.environ.get("BENCH_PHASE", "1"))
+WARM_UP_SECONDS = float(os.environ.get("BENCH_WARM_UP", "2"))
+PHASE_PAIRS = int(os.environ.get("BENCH_PHASE_PAIRS", "8"))
 _numbers = itertools.count()
+_epoch = time.monotonic()
+
+
+def phase() -> str:
+    """Return the phase now: warm-up, then baseline and page by turns, then cool-down."""
+    elapsed = time.monotonic() - _epoch - WARM_UP_SECONDS
+    if elapsed < 0:
+        return "warm-up"
+    number = int(elapsed / PHASE_SECONDS)
+    if number >= 2 * PHASE_PAIRS:
+        return "cool-down"
+    return "baseline" if number % 2 == 0 else "page"
 
 
 def hidden(page: str, name: str) -> str:
@@ -42,24 +62,31 @@ class Learner(FastHttpUser):
         self.csrf = hidden(quiz, "csrf_token")
         self.version = hidden(quiz, "quiz_version")
 
-    @tag("baseline")
-    @task
-    def baseline(self):
-        self.client.get("/ping", name="baseline")
+    def baseline(self) -> bool:
+        """Send the baseline request instead outside page phases; say whether it did."""
+        now = phase()
+        if now == "page":
+            return False
+        self.client.get("/ping", name=now)  # warm-up and cool-down are left out of the figures
+        return True
 
     @tag("lesson")
     @task
     def lesson(self):
-        self.client.get(LESSON, name="lesson page")
+        if not self.baseline():
+            self.client.get(LESSON, name="lesson page")
 
     @tag("quiz")
     @task
     def quiz(self):
-        self.client.get(QUIZ, name="quiz page")
+        if not self.baseline():
+            self.client.get(QUIZ, name="quiz page")
 
     @tag("submit")
     @task
     def submit(self):
+        if self.baseline():
+            return
         body = (
             ANSWERS
             + "&"
@@ -82,7 +109,8 @@ class Learner(FastHttpUser):
     @tag("dashboard")
     @task
     def dashboard(self):
-        self.client.get("/dashboard", name="learner dashboard")
+        if not self.baseline():
+            self.client.get("/dashboard", name="learner dashboard")
 
     @tag("instructor")
     @task

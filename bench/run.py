@@ -1,9 +1,10 @@
 """`make bench`: seed, serve with gunicorn (2 workers) on loopback, load each scenario with
 Locust headless for a fixed time, and compare with a constant route on the same server.
 
-A shared machine's speed drifts from one half-minute to the next, so each scenario runs in
-several rounds, each right after its own baseline slice; a scenario's ratio is the median of
-its rounds' ratios. The instructor dashboard, judged by its p99, runs once for longer."""
+A shared machine's speed drifts from one moment to the next, so each page is measured in a
+run that switches every second between the baseline route and the page: both see the same
+machine, and the ratio is the page's request count over the baseline's. Each page gets a few
+such runs; its ratio is their median. The instructor dashboard, judged by its p99, runs alone."""
 
 from __future__ import annotations
 
@@ -36,8 +37,12 @@ from parley.cli import alembic_config  # noqa: E402
 from parley.extensions import db  # noqa: E402
 from parley.grading import Response, derive  # noqa: E402
 
-SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))  # per slice
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))  # per paired run
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+PHASE_SECONDS = 1.0  # a paired run switches between baseline and page this often
+WARM_UP_SECONDS = 2.0  # while users log in
+PHASE_PAIRS = int((SECONDS - WARM_UP_SECONDS - 1) / (2 * PHASE_SECONDS))  # then a spare second
+INSTRUCTOR_SECONDS = 20
 USERS = int(os.environ.get("BENCH_USERS", "16"))
 PAIRED = [  # (name, locust tag): each round runs a baseline slice, then the scenario
     ("lesson page", "lesson"),
@@ -75,7 +80,8 @@ def worker_rss_mb(master_pid: int) -> list[float]:
 
 def run_scenario(
     tag: str, role: str, base: str, work: Path, env: dict, seconds: int = SECONDS
-) -> dict:
+) -> dict[str, dict]:
+    """Run one Locust scenario; return each named request's figures (not log-in ones)."""
     prefix = work / f"locust-{tag}"
     subprocess.run(
         [
@@ -99,26 +105,29 @@ def run_scenario(
             "--loglevel",
             "WARNING",
         ],
-        env={**env, "BENCH_ROLE": role},
+        env={
+            **env,
+            "BENCH_ROLE": role,
+            "BENCH_PHASE": str(PHASE_SECONDS),
+            "BENCH_WARM_UP": str(WARM_UP_SECONDS),
+            "BENCH_PHASE_PAIRS": str(PHASE_PAIRS),
+        },
         check=False,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     with open(f"{prefix}_stats.csv", newline="") as handle:
         rows = {row["Name"]: row for row in csv.DictReader(handle)}
-    name = next(
-        n
-        for n in rows
-        if n not in ("Aggregated", "/login", "/courses/impasse/quizzes/walkouts")
-        and not n.startswith("/")
-    )
-    row = rows[name]
     return {
-        "rps": float(row["Requests/s"]),
-        "p50_ms": float(row["50%"]),
-        "p99_ms": float(row["99%"]),
-        "requests": int(row["Request Count"]),
-        "failures": int(row["Failure Count"]),
+        name: {
+            "rps": float(row["Requests/s"]),
+            "p50_ms": float(row["50%"]),
+            "p99_ms": float(row["99%"]),
+            "requests": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]),
+        }
+        for name, row in rows.items()
+        if name != "Aggregated" and not name.startswith("/")
     }
 
 
@@ -159,27 +168,33 @@ def summary(name: str, runs: list[dict], ratios: list[float] | None = None) -> d
     return row
 
 
+def halves(found: dict) -> dict:
+    """Give a paired request's rate while it ran: PHASE_PAIRS phases of PHASE_SECONDS."""
+    return {**found, "rps": found["requests"] / (PHASE_PAIRS * PHASE_SECONDS)}
+
+
 def measure(base: str, work: Path, env: dict) -> list[dict]:
     """Run every scenario; return the table's rows, baseline first."""
     baselines: list[dict] = []
     paired: dict[str, list[tuple[dict, dict]]] = {name: [] for name, _ in PAIRED}
     for round_number in range(1, ROUNDS + 1):
         for name, tag in PAIRED:
-            before = run_scenario("baseline", "learner", base, work, env)
             found = run_scenario(tag, "learner", base, work, env)
+            before, page = halves(found["baseline"]), halves(found[name])
             baselines.append(before)
-            paired[name].append((before, found))
+            paired[name].append((before, page))
             print(
-                f"  round {round_number}, {name}: {found['rps']:.0f} req/s "
-                f"(baseline {before['rps']:.0f})"
+                f"  round {round_number}, {name}: {page['rps']:.0f} req/s "
+                f"(baseline in the same run {before['rps']:.0f})"
             )
-    instructor = run_scenario("instructor", "instructor", base, work, env, SECONDS * ROUNDS)
+    instructor = run_scenario("instructor", "instructor", base, work, env, INSTRUCTOR_SECONDS)
+    instructor = instructor[INSTRUCTOR]
     print(f"  {INSTRUCTOR}: {instructor['rps']:.0f} req/s, p99 {instructor['p99_ms']:.0f} ms")
     baseline = summary("baseline", baselines, [1.0])
     rows = [baseline]
     for name, runs in paired.items():
-        ratios = [found["rps"] / (before["rps"] or 1.0) for before, found in runs]
-        rows.append(summary(name, [found for _, found in runs], ratios))
+        ratios = [page["requests"] / (before["requests"] or 1) for before, page in runs]
+        rows.append(summary(name, [page for _, page in runs], ratios))
     rows.append(summary(INSTRUCTOR, [instructor], [instructor["rps"] / (baseline["rps"] or 1.0)]))
     return rows
 

@@ -182,9 +182,19 @@ _COURSE_HISTORY = (
 )
 
 
-def attempts_for(session: Session, user_id: int, course_id: str) -> list[AttemptSummary]:
-    """Return the account's attempts in a course, newest first."""
-    rows = run_statement(session, _COURSE_HISTORY, user_id=user_id, course_id=course_id)
+_QUIZ_HISTORY = _COURSE_HISTORY.where(Attempt.quiz_id == bindparam("quiz_id"))
+
+
+def attempts_for(
+    session: Session, user_id: int, course_id: str, quiz_id: str | None = None
+) -> list[AttemptSummary]:
+    """Return the account's attempts in a course (at one quiz if given), newest first."""
+    if quiz_id is None:
+        rows = run_statement(session, _COURSE_HISTORY, user_id=user_id, course_id=course_id)
+    else:
+        rows = run_statement(
+            session, _QUIZ_HISTORY, user_id=user_id, course_id=course_id, quiz_id=quiz_id
+        )
     return [AttemptSummary(*row) for row in rows]
 
 
@@ -197,6 +207,7 @@ class QuizRecord:
     best: float
     latest: float
     passed: bool
+    latest_id: int = 0
 
 
 def _records(*filters) -> Select:
@@ -220,6 +231,7 @@ def _records(*filters) -> Select:
         totals.c.best,
         Attempt.score,
         totals.c.passed,
+        totals.c.latest_id,
     ).join(Attempt, Attempt.id == totals.c.latest_id)
 
 
@@ -243,51 +255,11 @@ def quiz_records(
             session, _QUIZ_RECORDS, user_id=user_id, course_id=course_id, quiz_id=quiz_id
         )
     records: dict[str, dict[str, QuizRecord]] = {}
-    for course, quiz, attempts, best, latest, passed in rows:
+    for course, quiz, attempts, best, latest, passed, latest_id in rows:
         records.setdefault(course, {})[quiz] = QuizRecord(
-            quiz, attempts, best, latest, bool(passed)
+            quiz, attempts, best, latest, bool(passed), latest_id
         )
     return records
-
-
-_QUIZ_HISTORY_WITH_TOTALS = (
-    select(
-        Attempt.id,
-        Attempt.quiz_id,
-        Attempt.score,
-        Attempt.passed,
-        Attempt.submitted_at,
-        func.count().over().label("attempts"),
-        func.max(Attempt.score).over().label("best"),
-        func.max(case((Attempt.passed, 1), else_=0)).over().label("ever_passed"),
-    )
-    .where(
-        Attempt.user_id == bindparam("user_id"),
-        Attempt.course_id == bindparam("course_id"),
-        Attempt.quiz_id == bindparam("quiz_id"),
-    )
-    .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
-    .limit(bindparam("limit"))
-)
-
-
-def quiz_history(
-    session: Session, user_id: int, course_id: str, quiz_id: str, limit: int
-) -> tuple[QuizRecord | None, list[AttemptSummary]]:
-    """Return the account's record at a quiz and its latest attempts, in one statement."""
-    rows = run_statement(
-        session,
-        _QUIZ_HISTORY_WITH_TOTALS,
-        user_id=user_id,
-        course_id=course_id,
-        quiz_id=quiz_id,
-        limit=limit,
-    ).all()
-    if not rows:
-        return None, []
-    first = rows[0]
-    record = QuizRecord(quiz_id, first.attempts, first.best, first.score, bool(first.ever_passed))
-    return record, [AttemptSummary(*row[:5]) for row in rows]
 
 
 @dataclass(frozen=True)

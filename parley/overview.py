@@ -19,6 +19,7 @@ class QuizStatus:
     best: float | None
     latest: float | None
     passed: bool
+    latest_id: int | None = None
 
     @property
     def best_percent(self) -> int | None:
@@ -40,6 +41,7 @@ def quiz_status(quiz: Quiz, records: Mapping[str, QuizRecord]) -> QuizStatus:
         best=record.best,
         latest=record.latest,
         passed=record.passed,
+        latest_id=record.latest_id,
     )
 
 

@@ -94,6 +94,7 @@ def page_types(ids, attempt_url):
             "lesson": "/courses/impasse/lessons/choosing-a-strategy",
             "quiz": "/courses/impasse/quizzes/ready-for-the-workshop",
             "quiz-result": attempt_url,
+            "quiz-attempts": attempt_url.rsplit("/", 1)[0],
             "mastery": "/courses/impasse/mastery",
             "join-code": "/join",
             "password": "/account/password",

@@ -7,7 +7,7 @@ from parley import attempts, create_app
 from parley.config import PROJECT_ROOT
 from parley.extensions import db
 from parley.models import Answer, Attempt
-from parley.web.quiz.routes import HISTORY_SHOWN
+from parley.web.quiz.routes import HISTORY_PAGE_SIZE
 from tests.conftest import DATA, QUIZ_URL, form_fields, write_quizzes
 from tests.conftest import RIGHT_ANSWERS as RIGHT
 from tests.conftest import submit_quiz as submit
@@ -169,18 +169,27 @@ def test_retakes_show_best_and_latest(learner):
     submit(learner, {**RIGHT, "q-demo-best": "small-gracious-moves"})
     page = learner.get(QUIZ_URL).text
     assert "best 100%" in page and "latest 80%" in page
-    assert "Your past attempts (3)" in page
+    assert "your 3 attempts</a>" in page
 
 
-def test_a_long_history_lists_the_latest_attempts_and_counts_them_all(learner):
-    for _ in range(HISTORY_SHOWN + 2):
+def test_the_attempts_page_lists_every_attempt_newest_first_in_pages(learner):
+    history_url = QUIZ_URL + "/attempts"
+    assert "You have not taken this quiz yet" in learner.get(history_url).text
+    for _ in range(HISTORY_PAGE_SIZE + 1):
         result = submit(learner, {**RIGHT, "q-demo-best": "batna-as-threat"})
     submit(learner, RIGHT)
-    page = learner.get(QUIZ_URL).text
-    assert f"Your past attempts ({HISTORY_SHOWN + 3}, the latest {HISTORY_SHOWN} listed)" in page
-    assert page.count("— 80%") == HISTORY_SHOWN - 1 and page.count("— 100%") == 1
-    assert "best 100%" in page and "latest 100%" in page
-    assert f"attempts: {HISTORY_SHOWN + 3}" in learner.get(result.headers["Location"]).text
+    total = HISTORY_PAGE_SIZE + 2
+    quiz_page = learner.get(QUIZ_URL).text
+    assert f'href="{history_url}">your {total} attempts</a>' in quiz_page
+    assert "best 100%" in quiz_page and "latest 100%" in quiz_page
+    first = learner.get(history_url).text
+    assert f"{total} attempts · best 100%" in first and "Page 1 of 2" in first
+    assert first.count("— 80%") == HISTORY_PAGE_SIZE - 1 and first.count("— 100%") == 1
+    assert first.index("— 100%") < first.index("— 80%")  # newest first
+    assert learner.get(history_url + "?page=2").text.count("— 80%") == 2
+    assert learner.get(history_url + "?page=x").status_code == 400
+    assert f"attempts: {total}" in learner.get(result.headers["Location"]).text
+    assert learner.get("/courses/impasse/quizzes/nope/attempts").status_code == 404
 
 
 def test_passing_marks_the_module_passed(learner):

@@ -12,11 +12,12 @@ from parley.mastery import calibration
 from parley.overview import QuizStatus, quiz_status
 from parley.submissions import Submission, submit_quiz
 from parley.web.current import course_or_404, library
+from parley.web.pagination import page_number, paginate
 from parley.web.quiz.forms import questions_html
 from parley.web.quiz.view import review_items
 
 blueprint = Blueprint("quiz", __name__)
-HISTORY_SHOWN = 20  # past attempts listed on the quiz page, newest first
+HISTORY_PAGE_SIZE = 50  # past attempts a page
 
 
 def _quiz_or_404(course_id: str, quiz_id: str):
@@ -33,17 +34,13 @@ def _my_status(course, quiz) -> QuizStatus:
 
 
 def _render_quiz(course, quiz, book, parsed=None, messages=(), token=None, status=200):
-    record, history = attempts.quiz_history(
-        db.session, current_user.id, course.id, quiz.id, HISTORY_SHOWN
-    )
     page = render_template(
         "quiz/take.html",
         course=course,
         module=course.module(quiz.module_id) if quiz.module_id else None,
         quiz=quiz,
         questions_html=questions_html(quiz, book, parsed),
-        status=quiz_status(quiz, {quiz.id: record} if record else {}),
-        history=history,
+        status=_my_status(course, quiz),
         messages=messages,
         token=token or secrets.token_urlsafe(24),
     )
@@ -125,4 +122,18 @@ def attempt(course_id: str, quiz_id: str, attempt_id: int):
         items=review_items(answers, lesson_url),
         calibration=calibration(answers),
         status=_my_status(course, quiz) if quiz else None,
+    )
+
+
+@blueprint.get("/courses/<course_id>/quizzes/<quiz_id>/attempts")
+@login_required
+def history(course_id: str, quiz_id: str):
+    course, quiz, _ = _quiz_or_404(course_id, quiz_id)
+    found = attempts.attempts_for(db.session, current_user.id, course.id, quiz.id)
+    return render_template(
+        "quiz/history.html",
+        course=course,
+        quiz=quiz,
+        status=_my_status(course, quiz),
+        attempts=paginate(found, page_number(), HISTORY_PAGE_SIZE),
     )
