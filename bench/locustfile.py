@@ -19,6 +19,7 @@ ANSWERS = os.environ.get("BENCH_ANSWERS", "")
 PHASE_SECONDS = float(os.environ.get("BENCH_PHASE", "1"))
 WARM_UP_SECONDS = float(os.environ.get("BENCH_WARM_UP", "2"))
 PHASE_PAIRS = int(os.environ.get("BENCH_PHASE_PAIRS", "8"))
+FIRST_LEARNER = int(os.environ.get("BENCH_FIRST_LEARNER", "0"))  # each scenario its own learners
 _numbers = itertools.count()
 _epoch = time.monotonic()
 
@@ -46,7 +47,7 @@ class Learner(FastHttpUser):
         email = (
             "instructor@bench.example"
             if role == "instructor"
-            else f"learner{next(_numbers) % 500}@bench.example"
+            else f"learner{(FIRST_LEARNER + next(_numbers)) % 500}@bench.example"
         )
         page = self.client.get("/login").text
         self.client.post(

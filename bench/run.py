@@ -51,6 +51,7 @@ PAIRED = [  # (name, locust tag): each round runs a baseline slice, then the sce
     ("learner dashboard", "dashboard"),
 ]
 INSTRUCTOR = "instructor dashboard (500 learners)"
+SCENARIO_TAGS = [tag for _, tag in PAIRED] + ["instructor"]
 TARGETS = {"lesson page": 0.6, "quiz page": 0.5, "quiz submission": 0.3, "learner dashboard": 0.4}
 
 
@@ -108,6 +109,9 @@ def run_scenario(
         env={
             **env,
             "BENCH_ROLE": role,
+            # Each scenario logs in its own learners, so one scenario's writes (the quiz
+            # submissions) never change what another measures.
+            "BENCH_FIRST_LEARNER": str(USERS * SCENARIO_TAGS.index(tag)),
             "BENCH_PHASE": str(PHASE_SECONDS),
             "BENCH_WARM_UP": str(WARM_UP_SECONDS),
             "BENCH_PHASE_PAIRS": str(PHASE_PAIRS),
