@@ -163,10 +163,9 @@ def cohort_readiness(
     library: Library,
     cohort_id: int,
     today: date,
-    sort: str = "name",
     user_id: int | None = None,
 ) -> Readiness:
-    """Build the readiness matrix in five statements (one learner's row if user_id is given)."""
+    """Build the readiness matrix by name in five statements (one learner's row if given)."""
     members = members_of(session, cohort_id, user_id)
     columns = _columns(library, assignments_of(session, cohort_id))
     overrides = overrides_of(session, cohort_id)
@@ -234,7 +233,7 @@ def cohort_readiness(
                 )
             )
         rows.append(LearnerRow.of(member, tuple(cells)))
-    return Readiness(tuple(columns), tuple(rows)).sorted_by(sort)
+    return Readiness(tuple(columns), tuple(rows))
 
 
 # Each member's latest attempt at each quiz, which holds their latest answers to it: an
