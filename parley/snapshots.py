@@ -1,7 +1,7 @@
 """A cohort's readiness grid and weak objectives, reused while nothing they show has changed.
 
 Building them reads every member's lesson progress and attempts (thousands of rows for a
-cohort of 500); checking whether any of that changed takes three small statements. Each
+cohort of 500); checking whether any of that changed takes four small statements. Each
 worker keeps a few snapshots; the check runs on every request, so a snapshot is never
 stale, and several app servers sharing one database each keep their own.
 """
@@ -38,7 +38,7 @@ _ACTIVITY = select(
 
 def cohort_signature(session: Session, cohort_id: int, today: date) -> tuple:
     """Sum up what a cohort's grid is built from: equal signatures give equal grids."""
-    members = hash(tuple(run_statement(session, _MEMBER_IDS, cohort_id=cohort_id).scalars()))
+    members = tuple(run_statement(session, _MEMBER_IDS, cohort_id=cohort_id).scalars())
     activity = tuple(run_statement(session, _ACTIVITY, cohort_id=cohort_id).one())
     assignments = tuple(assignments_of(session, cohort_id))
     extensions = tuple(sorted(overrides_of(session, cohort_id).items()))
