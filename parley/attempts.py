@@ -207,7 +207,7 @@ class QuizRecord:
     best: float
     latest: float
     passed: bool
-    latest_id: int = 0
+    latest_id: int
 
 
 def _records(*filters) -> Select:

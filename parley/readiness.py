@@ -46,7 +46,6 @@ class Cell:
     ready: bool
     lessons_done: int
     lessons_total: int
-    needs_quiz: bool = True
 
     @property
     def best_percent(self) -> int | None:
@@ -114,8 +113,9 @@ class Readiness:
 
 
 _COURSE_IDS = bindparam("course_ids", expanding=True)
-_IN_COHORT = select(Membership.user_id).where(Membership.cohort_id == bindparam("cohort_id"))
-_IN_COHORT_ONE = _IN_COHORT.where(Membership.user_id == bindparam("user_id"))
+# The ids of a cohort's members, for "user_id IN (...)" filters.
+COHORT_MEMBER_IDS = select(Membership.user_id).where(Membership.cohort_id == bindparam("cohort_id"))
+_IN_COHORT_ONE = COHORT_MEMBER_IDS.where(Membership.user_id == bindparam("user_id"))
 
 
 def _progress(in_scope: Select) -> Select:
@@ -141,8 +141,8 @@ def _best_scores(in_scope: Select) -> Select:
     )
 
 
-_PROGRESS = {False: _progress(_IN_COHORT), True: _progress(_IN_COHORT_ONE)}
-_BEST_SCORES = {False: _best_scores(_IN_COHORT), True: _best_scores(_IN_COHORT_ONE)}
+_PROGRESS = {False: _progress(COHORT_MEMBER_IDS), True: _progress(_IN_COHORT_ONE)}
+_BEST_SCORES = {False: _best_scores(COHORT_MEMBER_IDS), True: _best_scores(_IN_COHORT_ONE)}
 
 
 def _columns(library: Library, assignments: list[AssignmentRow]) -> list[Column]:
@@ -229,7 +229,6 @@ def cohort_readiness(
                     ready=ready,
                     lessons_done=done,
                     lessons_total=len(lesson_ids),
-                    needs_quiz=quiz_key is not None,
                 )
             )
         rows.append(LearnerRow.of(member, tuple(cells)))
@@ -240,7 +239,7 @@ def cohort_readiness(
 # attempt answers every question of its quiz, so looking up attempts first keeps this cheap.
 _LATEST_ATTEMPTS = (
     select(func.max(Attempt.id))
-    .where(Attempt.user_id.in_(_IN_COHORT), Attempt.course_id.in_(_COURSE_IDS))
+    .where(Attempt.user_id.in_(COHORT_MEMBER_IDS), Attempt.course_id.in_(_COURSE_IDS))
     .group_by(Attempt.user_id, Attempt.quiz_id)
 )
 _SCORES_BY_QUESTION = (

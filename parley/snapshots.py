@@ -13,25 +13,30 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from parley.cohorts import assignments_of, overrides_of
 from parley.content import Library
 from parley.db import run_statement
 from parley.models import Attempt, LessonProgress, Membership
-from parley.readiness import ObjectiveStrength, Readiness, cohort_readiness, weak_objectives
+from parley.readiness import (
+    COHORT_MEMBER_IDS,
+    ObjectiveStrength,
+    Readiness,
+    cohort_readiness,
+    weak_objectives,
+)
 
-_MEMBERS = select(Membership.user_id).where(Membership.cohort_id == bindparam("cohort_id"))
-_MEMBER_IDS = _MEMBERS.order_by(Membership.user_id)
+_MEMBER_IDS = COHORT_MEMBER_IDS.order_by(Membership.user_id)
 # Attempts are only ever added and a lesson row is added once and completed once, so counts
 # move with every change whatever order transactions commit in. Anything that edits names,
 # or removes progress or attempts, must add to this signature.
 _ACTIVITY = select(
-    select(func.count()).where(Attempt.user_id.in_(_MEMBERS)).scalar_subquery(),
-    select(func.count()).where(LessonProgress.user_id.in_(_MEMBERS)).scalar_subquery(),
+    select(func.count()).where(Attempt.user_id.in_(COHORT_MEMBER_IDS)).scalar_subquery(),
+    select(func.count()).where(LessonProgress.user_id.in_(COHORT_MEMBER_IDS)).scalar_subquery(),
     select(func.count(LessonProgress.completed_at))
-    .where(LessonProgress.user_id.in_(_MEMBERS))
+    .where(LessonProgress.user_id.in_(COHORT_MEMBER_IDS))
     .scalar_subquery(),
 )
 
