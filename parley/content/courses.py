@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from functools import partial
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -15,16 +12,17 @@ from pydantic import ValidationError
 from parley.content.errors import ContentReport
 from parley.content.markdown import render
 from parley.content.model import Course, Lesson, Module, Objective
-from parley.content.render_cache import RenderCache, body_key, rendering_stamp
+from parley.content.render_cache import RenderCache
+from parley.content.rendering import (
+    CourseRenders,
+    LessonRenderer,
+    default_lesson_href,
+)
 from parley.content.schema import CourseSpec, LessonSpec, ModuleSpec, describe
 from parley.content.yamlfile import load_spec, read_text, split_front_matter
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LessonHref = Callable[[str, str], str]
-
-
-def default_lesson_href(course_id: str, lesson_id: str) -> str:
-    return f"/courses/{course_id}/lessons/{lesson_id}"
 
 
 class Labeller:
@@ -52,38 +50,68 @@ def load_courses(
     cache: RenderCache | None = None,
 ) -> list[Course]:
     """Load every course folder under courses_dir, adding problems to report."""
+    with LessonRenderer(cache) as renderer:
+        return finish_courses(start_courses(courses_dir, report, renderer, lesson_href), report)
+
+
+@dataclass
+class CourseDraft:
+    """A course whose files are read and whose lessons may still be rendering."""
+
+    folder: Path
+    label: Labeller
+    report: ContentReport  # what reading found; added to the caller's report on finishing
+    spec: CourseSpec | None = None  # None when the course cannot be loaded at all
+    href: Callable[[str], str] = str
+    lessons: dict[str, list | None] = field(default_factory=dict)  # module id: [(path, spec, body)]
+    renders: CourseRenders | None = None
+
+
+def start_courses(
+    courses_dir: Path,
+    report: ContentReport,
+    renderer: LessonRenderer,
+    lesson_href: LessonHref = default_lesson_href,
+) -> list[CourseDraft]:
+    """Read every course folder and start rendering its lessons; finish with finish_courses."""
     label = Labeller(courses_dir)
     if not courses_dir.is_dir():
         report.error(label(courses_dir), "courses folder does not exist")
         return []
-    courses = []
+    drafts = []
     for folder in sorted(p for p in courses_dir.iterdir() if p.is_dir()):
         if folder.name.startswith((".", "_")):
             continue
-        course = _load_course(folder, report, label, lesson_href, cache)
-        if course is not None:
-            courses.append(course)
+        drafts.append(_start_course(folder, label, lesson_href, renderer))
+    return drafts
+
+
+def finish_courses(drafts: list[CourseDraft], report: ContentReport) -> list[Course]:
+    """Wait for each draft's lessons and build its course, adding problems to report."""
+    courses = []
+    for draft in drafts:
+        report.problems.extend(draft.report.problems)
+        if draft.spec is not None and draft.renders is not None:
+            courses.append(_finish_course(draft, draft.spec, draft.renders, report))
     return courses
 
 
-def _load_course(
-    folder: Path,
-    report: ContentReport,
-    label: Labeller,
-    lesson_href: LessonHref,
-    cache: RenderCache | None = None,
-) -> Course | None:
+def _start_course(
+    folder: Path, label: Labeller, lesson_href: LessonHref, renderer: LessonRenderer
+) -> CourseDraft:
+    report = ContentReport()
+    unloadable = CourseDraft(folder, label, report)
     course_id = folder.name
     spec_path = folder / "course.yaml"
     if not SLUG.match(course_id):
         report.error(label(folder), "course folder name must be lower-case letters, digits and -")
-        return None
+        return unloadable
     if not spec_path.is_file():
         report.error(label(spec_path), "is missing (every course folder needs one)")
-        return None
+        return unloadable
     _, spec = load_spec(spec_path, CourseSpec, report, label(spec_path))
     if spec is None:
-        return None
+        return unloadable
 
     listed = [m.id for m in spec.modules]
     for duplicate in sorted({m for m in listed if listed.count(m) > 1}):
@@ -100,36 +128,51 @@ def _load_course(
         return lesson_href(course_id, lesson_id)
 
     if lesson_href is default_lesson_href:
-        href.default_for = course_id  # lets render_many rebuild it in other processes
+        href.default_for = course_id  # lets other processes and the cache rebuild it
 
-    read = {m.id: _read_module(folder, m, report, label) for m in spec.modules}
-    bodies = [body for found in read.values() if found for _, _, body in found]
-    rendered = iter(render_many(bodies, course_id, href, cache))
+    files = {m.id: _lesson_files(folder, m, report, label) for m in spec.modules}
+    count = sum(len(paths) for paths in files.values() if paths)
+    renders = renderer.course(course_id, href, count)
+    lessons: dict[str, list | None] = {}
+    for module_id, paths in files.items():
+        found = None if paths is None else _read_lessons(paths, report, label)
+        lessons[module_id] = found
+        if found:
+            renders.add([body for _, _, body in found])
+    return CourseDraft(folder, label, report, spec, href, lessons, renders)
+
+
+def _finish_course(
+    draft: CourseDraft, spec: CourseSpec, renders: CourseRenders, report: ContentReport
+) -> Course:
+    folder, label, course_id = draft.folder, draft.label, draft.folder.name
+    rendered = iter(renders.results())
     lessons_seen: dict[str, Path] = {}
     objectives_seen: dict[str, Path] = {}
     modules = []
     for module_spec in spec.modules:
-        if read[module_spec.id] is None:
+        found = draft.lessons[module_spec.id]
+        if found is None:
             continue
-        module = _build_module(
-            folder,
-            course_id,
-            module_spec,
-            read[module_spec.id],
-            rendered,
-            report,
-            label,
-            lessons_seen,
-            objectives_seen,
+        modules.append(
+            _build_module(
+                folder,
+                course_id,
+                module_spec,
+                found,
+                rendered,
+                report,
+                label,
+                lessons_seen,
+                objectives_seen,
+            )
         )
-        if module is not None:
-            modules.append(module)
 
     intro_path = folder / "intro.md"
     intro_html = ""
     if intro_path.is_file():
         text = read_text(intro_path, report, label(intro_path))
-        intro_html = render(text or "", href).html
+        intro_html = render(text or "", draft.href).html
 
     lessons = {lesson.id: lesson for module in modules for lesson in module.lessons}
     objectives = {obj.id: obj for lesson in lessons.values() for obj in lesson.objectives}
@@ -146,14 +189,19 @@ def _load_course(
     return course
 
 
-def _read_module(folder: Path, spec: ModuleSpec, report: ContentReport, label: Labeller):
-    """Return [(path, lesson spec, body)] of a module folder, or None if it is missing."""
+def _lesson_files(folder: Path, spec: ModuleSpec, report: ContentReport, label: Labeller):
+    """Return a module folder's lesson files in order, or None if the folder is missing."""
     module_dir = folder / spec.id
     if not module_dir.is_dir():
         report.error(label(folder / "course.yaml"), f"module '{spec.id}' has no folder {spec.id}/")
         return None
+    return sorted(module_dir.glob("*.md"))
+
+
+def _read_lessons(paths: list[Path], report: ContentReport, label: Labeller) -> list:
+    """Return [(path, lesson spec, body)] of the lesson files that can be read."""
     found = []
-    for path in sorted(module_dir.glob("*.md")):
+    for path in paths:
         read = _read_lesson(path, report, label)
         if read is not None:
             found.append((path, *read))
@@ -208,42 +256,6 @@ def _build_module(
     if not lessons and not any(p.path.startswith(label(module_dir)) for p in report.problems):
         report.error(label(module_dir), "module has no lessons (*.md files)")
     return Module(id=spec.id, title=spec.title, summary=spec.summary, lessons=tuple(lessons))
-
-
-PARALLEL_FROM = 200  # lessons; below this a process pool costs more than it saves
-
-
-def _render_for_course(course_id: str, body: str):
-    return render(body, partial(default_lesson_href, course_id))
-
-
-def render_many(
-    bodies: list[str],
-    course_id: str,
-    href: Callable[[str], str],
-    cache: RenderCache | None = None,
-):
-    """Render lesson bodies, reusing those a cache kept and using every core for many."""
-    uses_default = getattr(href, "default_for", None) == course_id
-    if cache is None or not uses_default:
-        return _render_bodies(bodies, course_id, href, uses_default)
-    stamp = rendering_stamp(default_lesson_href(course_id, ""))
-    kept = cache.read(course_id, stamp)
-    keys = [body_key(body) for body in bodies]
-    missing = {key: body for key, body in zip(keys, bodies, strict=True) if key not in kept}
-    fresh = _render_bodies(list(missing.values()), course_id, href, uses_default)
-    found = {**kept, **dict(zip(missing, fresh, strict=True))}
-    if missing or len(kept) != len(set(keys)):
-        cache.write(course_id, stamp, {key: found[key] for key in keys})
-    return [found[key] for key in keys]
-
-
-def _render_bodies(bodies: list[str], course_id: str, href, uses_default: bool):
-    if len(bodies) < PARALLEL_FROM or not uses_default or (os.cpu_count() or 1) < 2:
-        return [render(body, href) for body in bodies]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
-        return list(pool.map(partial(_render_for_course, course_id), bodies, chunksize=16))
 
 
 def _read_lesson(path: Path, report: ContentReport, label: Labeller):

@@ -5,11 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parley.content.courses import Labeller, LessonHref, default_lesson_href, load_courses
+from parley.content.courses import (
+    Labeller,
+    LessonHref,
+    default_lesson_href,
+    finish_courses,
+    start_courses,
+)
 from parley.content.errors import ContentReport
 from parley.content.model import Course, CourseQuizzes, Quiz
-from parley.content.quizzes import load_quizzes
+from parley.content.quizzes import load_quizzes, read_quiz_files
 from parley.content.render_cache import RenderCache
+from parley.content.rendering import LessonRenderer
 
 
 @dataclass(frozen=True)
@@ -55,12 +62,16 @@ def load_library(
     """Load all content (reusing lessons kept in render_cache_dir); return it and the report."""
     report = ContentReport()
     cache = RenderCache(Path(render_cache_dir)) if render_cache_dir else None
-    courses = load_courses(Path(courses_dir), report, lesson_href, cache)
+    label = Labeller(Path(quizzes_dir)) if quizzes_dir is not None else None
+    with LessonRenderer(cache) as renderer:
+        drafts = start_courses(Path(courses_dir), report, renderer, lesson_href)
+        # Quiz files are read while lessons render in other processes.
+        ahead = read_quiz_files(Path(quizzes_dir), label) if quizzes_dir and label else None
+        courses = finish_courses(drafts, report)
     by_id = {c.id: c for c in courses}
     quizzes = {}
-    if quizzes_dir is not None:
-        label = Labeller(Path(quizzes_dir))
-        quizzes = load_quizzes(Path(quizzes_dir), by_id, report, label, lesson_href)
+    if quizzes_dir is not None and label is not None:
+        quizzes = load_quizzes(Path(quizzes_dir), by_id, report, label, lesson_href, ahead)
     objectives = {
         quiz.question_versions[question.id]: question.objectives
         for found in quizzes.values()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import markdown
 import nh3
 
+from parley.content.inline import use_triggered_inline
 from parley.content.model import TocEntry
 
 EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list", "sane_lists"]
@@ -58,8 +59,13 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
     "th": {"align"},
 }
+TOC_MARKER = "[TOC]"  # a paragraph of just this becomes the lesson's table of contents
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "noopener noreferrer"
+# Built once: nh3.clean converts the allowed sets at every call, most of the cost for a short text.
+_SANITISER = nh3.Cleaner(
+    tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=LINK_REL
+)
 LESSON_LINK = re.compile(r'href="([a-z0-9][a-z0-9-]*)\.md(#[A-Za-z0-9_-]+)?"')
 
 
@@ -85,15 +91,20 @@ def _markdown() -> markdown.Markdown:
     """One converter per thread, reset between documents (building one is costly)."""
     md = getattr(_converter, "md", None)
     if md is None:
-        md = _converter.md = markdown.Markdown(extensions=EXTENSIONS)
+        md = _converter.md = markdown.Markdown(
+            extensions=EXTENSIONS, extension_configs={"toc": {"marker": TOC_MARKER}}
+        )
         # Prettify only adds newlines between block tags: a fifth of the cost, nothing shown.
         md.treeprocessors.deregister("prettify")
+        use_triggered_inline(md)
     return md.reset()
 
 
 def render(text: str, lesson_href: Callable[[str], str] | None = None) -> Rendered:
     """Render Markdown; rewrite `lesson-id.md#anchor` links with lesson_href."""
     md = _markdown()
+    # Looking for the marker walks the whole tree; most texts cannot contain it.
+    md.treeprocessors["toc"].marker = TOC_MARKER if TOC_MARKER in text else ""
     html = md.convert(text)
     links: list[tuple[str, str]] = []
 
@@ -104,11 +115,5 @@ def render(text: str, lesson_href: Callable[[str], str] | None = None) -> Render
         return f'href="{target}{anchor}"'
 
     html = LESSON_LINK.sub(rewrite, html)
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel=LINK_REL,
-    )
+    clean = _SANITISER.clean(html)
     return Rendered(clean, tuple(_flatten(md.toc_tokens)), tuple(links))

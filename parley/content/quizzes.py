@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from parley.content.errors import ContentReport
 from parley.content.markdown import render
 from parley.content.model import Course, CourseQuizzes, Quiz
+from parley.content.rendering import default_lesson_href
 from parley.content.schema import (
     ConditionValue,
     OptionSpec,
@@ -18,7 +21,7 @@ from parley.content.schema import (
     RuleBookSpec,
     RuleSpec,
 )
-from parley.content.yamlfile import load_spec
+from parley.content.yamlfile import SpecFiles
 from parley.grading import (
     KINDS,
     Condition,
@@ -44,36 +47,79 @@ def fingerprint(data: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def _quiz_folders(quizzes_dir: Path) -> list[Path]:
+    if not quizzes_dir.is_dir():
+        return []
+    return sorted(
+        p for p in quizzes_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+    )
+
+
+def _quiz_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.yaml") if p.name != RULES_FILE)
+
+
+@dataclass
+class QuizFiles:
+    """Quiz folders read ahead of load_quizzes, say while lessons render elsewhere."""
+
+    specs: SpecFiles = field(default_factory=SpecFiles)
+    # (course id, Markdown of a scenario or step): its HTML, with the default lesson links
+    html: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def read_quiz_files(quizzes_dir: Path, label: Callable[[Path], str]) -> QuizFiles:
+    """Read and validate every rule book and quiz file, and render their scenarios."""
+    ahead = QuizFiles()
+    for folder in _quiz_folders(quizzes_dir):
+        course_id = folder.name
+        rules_path = folder / RULES_FILE
+        if rules_path.is_file():
+            ahead.specs.read_ahead(rules_path, RuleBookSpec, label(rules_path))
+        href = partial(default_lesson_href, course_id)
+        for path in _quiz_files(folder):
+            quiz = ahead.specs.read_ahead(path, QuizSpec, label(path))
+            texts = [
+                text
+                for question in (quiz.questions if quiz else [])
+                for text in [question.scenario, *(step.situation for step in question.steps)]
+            ]
+            for text in texts:
+                ahead.html[(course_id, text)] = render(text, href).html
+    return ahead
+
+
 def load_quizzes(
     quizzes_dir: Path,
     courses: Mapping[str, Course],
     report: ContentReport,
     label: Callable[[Path], str],
     lesson_href: Callable[[str, str], str],
+    ahead: QuizFiles | None = None,
 ) -> dict[str, CourseQuizzes]:
-    """Load every quizzes/<course>/ folder; add problems to report."""
-    if not quizzes_dir.is_dir():
-        return {}
+    """Load every quizzes/<course>/ folder (using what was read ahead); report problems."""
+    ahead = ahead or QuizFiles()
     loaded = {}
-    for folder in sorted(p for p in quizzes_dir.iterdir() if p.is_dir()):
-        if folder.name.startswith((".", "_")):
-            continue
+    for folder in _quiz_folders(quizzes_dir):
         course = courses.get(folder.name)
         if course is None:
             report.error(label(folder), f"there is no course '{folder.name}' in the courses folder")
             continue
-        found = _load_course_quizzes(folder, course, report, label, lesson_href)
+        found = _load_course_quizzes(folder, course, report, label, lesson_href, ahead)
         if found is not None:
             loaded[course.id] = found
     return loaded
 
 
-def _load_course_quizzes(folder, course, report, label, lesson_href) -> CourseQuizzes | None:
+def _load_course_quizzes(
+    folder, course, report, label, lesson_href, ahead: QuizFiles
+) -> CourseQuizzes | None:
     rules_path = folder / RULES_FILE
     if not rules_path.is_file():
         report.error(label(rules_path), "is missing (every quiz folder needs a rule book)")
         return None
-    book = _load_rulebook(rules_path, course, report, label(rules_path))
+    specs = ahead.specs
+    book = _load_rulebook(rules_path, course, report, label(rules_path), specs)
     if book is None:
         return None
     rulebook, book_version = book
@@ -81,13 +127,17 @@ def _load_course_quizzes(folder, course, report, label, lesson_href) -> CourseQu
     def href(lesson_id: str) -> str:
         return lesson_href(course.id, lesson_id)
 
+    rendered = ahead.html if lesson_href is default_lesson_href else {}
+
+    def to_html(text: str) -> str:
+        found = rendered.get((course.id, text))
+        return found if found is not None else render(text, href).html
+
     quizzes: list[Quiz] = []
     question_files: dict[str, str] = {}
     modules_seen: dict[str, str] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        if path.name == RULES_FILE:
-            continue
-        quiz = _load_quiz(path, course, rulebook, book_version, report, label(path), href)
+    for path in _quiz_files(folder):
+        quiz = _load_quiz(path, course, rulebook, book_version, report, label(path), to_html, specs)
         if quiz is None:
             continue
         for question in quiz.questions:
@@ -136,8 +186,8 @@ def _conditions(
     return tuple(conditions)
 
 
-def _load_rulebook(path: Path, course: Course, report: ContentReport, name: str):
-    data, spec = load_spec(path, RuleBookSpec, report, name)
+def _load_rulebook(path: Path, course: Course, report: ContentReport, name: str, specs: SpecFiles):
+    data, spec = specs.load(path, RuleBookSpec, report, name)
     if spec is None:
         return None
     errors_before = len(report.errors)
@@ -221,9 +271,9 @@ def _check_section(lesson_id, anchor, course, report, name, where) -> None:
         )
 
 
-def _load_quiz(path, course, book, book_version, report, name, href) -> Quiz | None:
+def _load_quiz(path, course, book, book_version, report, name, to_html, specs) -> Quiz | None:
     quiz_id = path.stem
-    data, spec = load_spec(path, QuizSpec, report, name)
+    data, spec = specs.load(path, QuizSpec, report, name)
     if spec is None:
         return None
     if spec.module is not None and course.module(spec.module) is None:
@@ -232,7 +282,7 @@ def _load_quiz(path, course, book, book_version, report, name, href) -> Quiz | N
     questions = []
     versions = {}
     for raw, item in zip(data["questions"], spec.questions, strict=True):
-        question = _build_question(item, course, book, report, name, href)
+        question = _build_question(item, course, book, report, name, to_html)
         if question is not None:
             questions.append(question)
             versions[question.id] = fingerprint(raw)
@@ -291,7 +341,7 @@ def _check_facts(facts, book, report, name, where) -> None:
 
 
 def _build_question(
-    item: QuestionSpec, course: Course, book: RuleBook, report, name, href
+    item: QuestionSpec, course: Course, book: RuleBook, report, name, to_html: Callable[[str], str]
 ) -> Question | None:
     where = f"question '{item.id}'"
     errors_before = len(report.errors)
@@ -318,7 +368,7 @@ def _build_question(
             Step(
                 id=step.id,
                 situation=step.situation,
-                situation_html=render(step.situation, href).html,
+                situation_html=to_html(step.situation),
                 facts=dict(step.facts),
                 options=_options(step.options, book, report, name, step_where, allow_next=True),
                 prompt=step.prompt,
@@ -331,7 +381,7 @@ def _build_question(
         kind=item.kind,
         objectives=tuple(item.objectives),
         scenario=item.scenario,
-        scenario_html=render(item.scenario, href).html,
+        scenario_html=to_html(item.scenario),
         prompt=item.prompt,
         facts=dict(item.facts),
         options=options,

@@ -192,11 +192,11 @@ def test_content_check_passes_on_the_shipped_content():
 
 
 def test_rendering_on_several_cores_gives_the_same_lessons(make_course, monkeypatch):
-    import parley.content.courses as courses
+    import parley.content.rendering as rendering
 
     root = make_course(modules={"basics": ["one-lesson", "two-lesson", "three-lesson"]})
     serial = load_library(root)[0].course("demo")
-    monkeypatch.setattr(courses, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(rendering, "PARALLEL_FROM", 2)
     parallel = load_library(root)[0].course("demo")
     assert [(lesson.id, lesson.html, lesson.toc) for lesson in parallel.lessons] == [
         (lesson.id, lesson.html, lesson.toc) for lesson in serial.lessons

@@ -2,8 +2,8 @@
 
 import pytest
 
-import parley.content.courses as courses_module
 import parley.content.render_cache as render_cache
+import parley.content.rendering as rendering
 from parley.content.library import load_library
 from tests.content_files import LESSON_BODY, lesson_front, write_lesson
 
@@ -12,13 +12,13 @@ from tests.content_files import LESSON_BODY, lesson_front, write_lesson
 def renders(monkeypatch):
     """Count the lessons actually rendered from Markdown."""
     calls = []
-    real = courses_module.render
+    real = rendering.render
 
     def counting(body, href=None):
         calls.append(body)
         return real(body, href)
 
-    monkeypatch.setattr(courses_module, "render", counting)
+    monkeypatch.setattr(rendering, "render", counting)
     return calls
 
 
@@ -75,3 +75,15 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_time(make_course, tmp_
     blocked.write_text("not a folder", encoding="utf-8")
     assert load(root, blocked / "render-cache") == load(root, None)
     assert len(renders) == 4
+
+
+def test_lessons_rendered_on_several_cores_are_kept_for_the_next_start(
+    make_course, tmp_path, renders, monkeypatch
+):
+    monkeypatch.setattr(rendering, "PARALLEL_FROM", 2)
+    root = course_of_distinct_lessons(make_course, ["first-lesson", "second-lesson", "third"])
+    cache = tmp_path / "render-cache"
+    first = load(root, cache)
+    assert renders == []  # the worker processes rendered them
+    assert load(root, cache) == first == load(root, None)
+    assert renders == []

@@ -1,0 +1,79 @@
+"""Python-Markdown's inline step, minus the pattern searches that cannot match.
+
+Python-Markdown tries every inline pattern (links, emphasis, code...) on every piece of text,
+and those searches are about a third of rendering a lesson. Each stock pattern needs a
+character to start: a link needs "[", emphasis "*" or "_". This processor skips a pattern
+when its text lacks that character, so a table cell of plain words costs no search at all.
+The output is unchanged: a skipped pattern could not have matched. Only patterns whose name,
+class and expression are exactly the ones listed here are ever skipped, so a Markdown release
+or an extension that changes a pattern makes it run on every text again.
+"""
+
+from __future__ import annotations
+
+import markdown
+from markdown import util
+from markdown.treeprocessors import InlineProcessor
+
+INLINE_PRIORITY = 20  # where Python-Markdown registers its own inline step
+
+# (class name, regular expression): texts of which the pattern needs at least one
+STOCK_PATTERNS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("BacktickInlineProcessor", r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)"): ("`",),
+    ("EscapeInlineProcessor", r"\\(.)"): ("\\",),
+    ("ReferenceInlineProcessor", r"(?<!\!)\["): ("[",),
+    ("LinkInlineProcessor", r"(?<!\!)\["): ("[",),
+    ("ImageInlineProcessor", r"\!\["): ("![",),
+    ("ImageReferenceInlineProcessor", r"\!\["): ("![",),
+    ("ShortReferenceInlineProcessor", r"(?<!\!)\["): ("[",),
+    ("ShortImageReferenceInlineProcessor", r"\!\["): ("![",),
+    ("AutolinkInlineProcessor", r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>"): ("<",),
+    ("AutomailInlineProcessor", r"<([^<> !]+@[^@<> ]+)>"): ("<",),
+    ("SubstituteTagInlineProcessor", r"  \n"): ("  \n",),
+    ("HtmlInlineProcessor", r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)"): ("&",),
+    ("DelimiterProcessor", r"\*|_"): ("*", "_"),
+}
+INLINE_HTML = ("HtmlInlineProcessor", "(<")  # raw HTML: its long expression opens with "<"
+
+
+def needed_text(pattern: object) -> tuple[str, ...] | None:
+    """Return texts of which pattern needs one to match, or None if it is not a known one."""
+    class_name, expression = type(pattern).__name__, getattr(pattern, "pattern", None)
+    if not isinstance(expression, str):
+        return None
+    if class_name == INLINE_HTML[0] and expression.startswith(INLINE_HTML[1]):
+        return ("<",)
+    return STOCK_PATTERNS.get((class_name, expression))
+
+
+class TriggeredInlineProcessor(InlineProcessor):
+    """The stock inline processor, skipping patterns whose needed text is absent."""
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.patterns = tuple(md.inlinePatterns)  # in priority order, as the stock loop runs
+        self.needs = tuple(needed_text(pattern) for pattern in self.patterns)
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
+        """Apply the patterns from patternIndex on, as the stock loop does, skipping misses."""
+        if isinstance(data, util.AtomicString):
+            return data
+        apply = self._InlineProcessor__applyPattern
+        patterns, needs = self.patterns, self.needs
+        start = 0
+        index = patternIndex
+        while index < len(patterns):
+            needed = needs[index]
+            if needed is not None and not any(text in data for text in needed):
+                index, start = index + 1, 0  # as after a search that found nothing
+                continue
+            data, matched, start = apply(patterns[index], data, index, start)
+            if not matched:
+                index += 1
+        return data
+
+
+def use_triggered_inline(md: markdown.Markdown) -> None:
+    """Replace md's inline step with TriggeredInlineProcessor, at the same priority."""
+    if type(md.treeprocessors["inline"]) is InlineProcessor:
+        md.treeprocessors.register(TriggeredInlineProcessor(md), "inline", INLINE_PRIORITY)
