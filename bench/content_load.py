@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import time
 from pathlib import Path
 
@@ -98,22 +99,31 @@ def write_content(root: Path, lessons: int = 1000, questions: int = 500) -> tupl
     return courses, quizzes
 
 
-def time_content_load(root: Path) -> dict:
-    """Time a first load (every lesson rendered) and a restart (rendered lessons reused)."""
+def time_content_load(root: Path, rounds: int = 3) -> dict:
+    """Time first loads (every lesson rendered) and restarts (rendered lessons reused).
+
+    Each round starts from an empty render cache. The median of the rounds is the figure, as
+    this machine's speed drifts from one second to the next; the range is kept beside it.
+    """
     courses, quizzes = write_content(root)
-    cache = root / "render-cache"
-    started = time.perf_counter()
-    library, report = load_library(courses, quizzes, render_cache_dir=cache)
-    first = time.perf_counter() - started
-    started = time.perf_counter()
-    again, _ = load_library(courses, quizzes, render_cache_dir=cache)
-    restart = time.perf_counter() - started
-    assert again == library, "a restart from the render cache must load the same content"
+    firsts, restarts = [], []
+    for round_number in range(rounds):
+        cache = root / f"render-cache-{round_number}"
+        started = time.perf_counter()
+        library, report = load_library(courses, quizzes, render_cache_dir=cache)
+        firsts.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        again, _ = load_library(courses, quizzes, render_cache_dir=cache)
+        restarts.append(time.perf_counter() - started)
+        assert again == library, "a restart from the render cache must load the same content"
     errors = [str(p) for p in report.errors]
     counts = library.counts()
     return {
-        "seconds": round(first, 3),
-        "restart_seconds": round(restart, 3),
+        "seconds": round(statistics.median(firsts), 3),
+        "seconds_range": [round(min(firsts), 3), round(max(firsts), 3)],
+        "restart_seconds": round(statistics.median(restarts), 3),
+        "restart_seconds_range": [round(min(restarts), 3), round(max(restarts), 3)],
+        "rounds": rounds,
         "lessons": counts["lessons"],
         "questions": counts["questions"],
         "errors": errors[:3],

@@ -97,7 +97,7 @@ class RenderCache:
             return
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out)
+                out.write(json.dumps(data))  # one shot: json.dump encodes in Python, 5x slower
             os.replace(temporary, self._path(course_id))
         except OSError:
             Path(temporary).unlink(missing_ok=True)
