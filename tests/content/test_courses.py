@@ -201,3 +201,20 @@ def test_rendering_on_several_cores_gives_the_same_lessons(make_course, monkeypa
     assert [(lesson.id, lesson.html, lesson.toc) for lesson in parallel.lessons] == [
         (lesson.id, lesson.html, lesson.toc) for lesson in serial.lessons
     ]
+
+
+def test_loading_leaves_the_cycle_collector_as_it_found_it(make_course, tmp_path):
+    import gc
+
+    root = make_course()
+    assert gc.isenabled()
+    load_library(root)
+    assert gc.isenabled()
+    load_library(tmp_path / "no-such-folder")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_library(root)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
