@@ -4,7 +4,8 @@ Locust headless for a fixed time, and compare with a constant route on the same 
 A shared machine's speed drifts from one moment to the next, so each page is measured in a
 run that switches every second between the baseline route and the page: both see the same
 machine, and the ratio is the page's request count over the baseline's. Each page gets a few
-such runs; its ratio is their median. The instructor dashboard, judged by its p99, runs alone."""
+such runs; its ratio is their median. The instructor dashboard, judged by its p99, runs alone.
+Content loading is timed before any of that, as an app loads before it serves."""
 
 from __future__ import annotations
 
@@ -206,6 +207,9 @@ def measure(base: str, work: Path, env: dict) -> list[dict]:
 def main() -> int:
     started = time.monotonic()
     work = Path(tempfile.mkdtemp(prefix="parley-bench-"))
+    # First, as an app starts before it serves: minutes of full load slow this machine down.
+    content = time_content_load(work / "content")
+    print(f"content load: {content['seconds']:.2f} s, restart {content['restart_seconds']:.2f} s")
     url = os.environ.get("PARLEY_DATABASE_URL") or f"sqlite:///{work / 'bench.db'}"
     print(f"database: {url.split('@')[-1]}")
     command.upgrade(alembic_config(url), "head")
@@ -257,7 +261,6 @@ def main() -> int:
 
     info = {"machine": machine(), "commit": commit()}
     rows = [{**row, **info} for row in measured]
-    content = time_content_load(work / "content")
     print()
     print(
         f"{'scenario':<38} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>7} "
