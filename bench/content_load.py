@@ -100,11 +100,9 @@ def write_content(root: Path, lessons: int = 1000, questions: int = 500) -> tupl
 
 
 def time_content_load(root: Path, rounds: int = 3) -> dict:
-    """Time first loads (every lesson rendered) and restarts (rendered lessons reused).
-
-    Each round starts from an empty render cache. The median of the rounds is the figure, as
-    this machine's speed drifts from one second to the next; the range is kept beside it.
-    """
+    """Time first loads (every lesson rendered) and restarts (rendered lessons reused)."""
+    # Each round starts from an empty render cache. The median is the figure, as this
+    # machine's speed drifts from one second to the next; the range is kept beside it.
     courses, quizzes = write_content(root)
     firsts, restarts = [], []
     for round_number in range(rounds):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -12,7 +12,6 @@ from pydantic import ValidationError
 from parley.content.errors import ContentReport
 from parley.content.markdown import render
 from parley.content.model import Course, Lesson, Module, Objective
-from parley.content.render_cache import RenderCache
 from parley.content.rendering import (
     CourseRenders,
     LessonRenderer,
@@ -43,28 +42,22 @@ class Labeller:
             return str(path)
 
 
-def load_courses(
-    courses_dir: Path,
-    report: ContentReport,
-    lesson_href: LessonHref = default_lesson_href,
-    cache: RenderCache | None = None,
-) -> list[Course]:
-    """Load every course folder under courses_dir, adding problems to report."""
-    with LessonRenderer(cache) as renderer:
-        return finish_courses(start_courses(courses_dir, report, renderer, lesson_href), report)
+@dataclass(frozen=True)
+class CourseFiles:
+    """What was read of a course that can be loaded; its lessons may still be rendering."""
+
+    spec: CourseSpec
+    href: Callable[[str], str]
+    lessons: dict[str, list | None]  # module id: [(path, lesson spec, body)], None if no folder
+    renders: CourseRenders
 
 
-@dataclass
+@dataclass(frozen=True)
 class CourseDraft:
-    """A course whose files are read and whose lessons may still be rendering."""
-
     folder: Path
     label: Labeller
     report: ContentReport  # what reading found; added to the caller's report on finishing
-    spec: CourseSpec | None = None  # None when the course cannot be loaded at all
-    href: Callable[[str], str] = str
-    lessons: dict[str, list | None] = field(default_factory=dict)  # module id: [(path, spec, body)]
-    renders: CourseRenders | None = None
+    files: CourseFiles | None  # None when the course cannot be loaded at all
 
 
 def start_courses(
@@ -91,8 +84,8 @@ def finish_courses(drafts: list[CourseDraft], report: ContentReport) -> list[Cou
     courses = []
     for draft in drafts:
         report.problems.extend(draft.report.problems)
-        if draft.spec is not None and draft.renders is not None:
-            courses.append(_finish_course(draft, draft.spec, draft.renders, report))
+        if draft.files is not None:
+            courses.append(_finish_course(draft, draft.files, report))
     return courses
 
 
@@ -100,7 +93,7 @@ def _start_course(
     folder: Path, label: Labeller, lesson_href: LessonHref, renderer: LessonRenderer
 ) -> CourseDraft:
     report = ContentReport()
-    unloadable = CourseDraft(folder, label, report)
+    unloadable = CourseDraft(folder, label, report, None)
     course_id = folder.name
     spec_path = folder / "course.yaml"
     if not SLUG.match(course_id):
@@ -130,28 +123,31 @@ def _start_course(
     if lesson_href is default_lesson_href:
         href.default_for = course_id  # lets other processes and the cache rebuild it
 
-    files = {m.id: _lesson_files(folder, m, report, label) for m in spec.modules}
-    count = sum(len(paths) for paths in files.values() if paths)
-    renders = renderer.course(course_id, href, count)
+    files = {m.id: _lesson_files(folder / m.id) for m in spec.modules}
+    renders = renderer.course(course_id, href, sum(len(p) for p in files.values() if p))
     lessons: dict[str, list | None] = {}
     for module_id, paths in files.items():
-        found = None if paths is None else _read_lessons(paths, report, label)
-        lessons[module_id] = found
-        if found:
-            renders.add([body for _, _, body in found])
-    return CourseDraft(folder, label, report, spec, href, lessons, renders)
+        if paths is None:
+            report.error(label(spec_path), f"module '{module_id}' has no folder {module_id}/")
+            lessons[module_id] = None
+            continue
+        lessons[module_id] = found = _read_lessons(paths, report, label)
+        renders.add([body for _, _, body in found])
+    return CourseDraft(folder, label, report, CourseFiles(spec, href, lessons, renders))
 
 
-def _finish_course(
-    draft: CourseDraft, spec: CourseSpec, renders: CourseRenders, report: ContentReport
-) -> Course:
+def _finish_course(draft: CourseDraft, files: CourseFiles, report: ContentReport) -> Course:
     folder, label, course_id = draft.folder, draft.label, draft.folder.name
-    rendered = iter(renders.results())
+    rendered = iter(files.renders.results())
     lessons_seen: dict[str, Path] = {}
     objectives_seen: dict[str, Path] = {}
     modules = []
-    for module_spec in spec.modules:
-        found = draft.lessons[module_spec.id]
+    built: set[str] = set()
+    for module_spec in files.spec.modules:
+        if module_spec.id in built:
+            continue  # listed twice: reported when read, built once
+        built.add(module_spec.id)
+        found = files.lessons[module_spec.id]
         if found is None:
             continue
         modules.append(
@@ -172,14 +168,14 @@ def _finish_course(
     intro_html = ""
     if intro_path.is_file():
         text = read_text(intro_path, report, label(intro_path))
-        intro_html = render(text or "", draft.href).html
+        intro_html = render(text or "", files.href).html
 
     lessons = {lesson.id: lesson for module in modules for lesson in module.lessons}
     objectives = {obj.id: obj for lesson in lessons.values() for obj in lesson.objectives}
     course = Course(
         id=course_id,
-        title=spec.title,
-        summary=spec.summary,
+        title=files.spec.title,
+        summary=files.spec.summary,
         intro_html=intro_html,
         modules=tuple(modules),
         lessons_by_id=lessons,
@@ -189,13 +185,9 @@ def _finish_course(
     return course
 
 
-def _lesson_files(folder: Path, spec: ModuleSpec, report: ContentReport, label: Labeller):
+def _lesson_files(module_dir: Path) -> list[Path] | None:
     """Return a module folder's lesson files in order, or None if the folder is missing."""
-    module_dir = folder / spec.id
-    if not module_dir.is_dir():
-        report.error(label(folder / "course.yaml"), f"module '{spec.id}' has no folder {spec.id}/")
-        return None
-    return sorted(module_dir.glob("*.md"))
+    return sorted(module_dir.glob("*.md")) if module_dir.is_dir() else None
 
 
 def _read_lessons(paths: list[Path], report: ContentReport, label: Labeller) -> list:

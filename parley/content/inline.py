@@ -4,9 +4,10 @@ Python-Markdown tries every inline pattern (links, emphasis, code...) on every p
 and those searches are about a third of rendering a lesson. Each stock pattern needs a
 character to start: a link needs "[", emphasis "*" or "_". This processor skips a pattern
 when its text lacks that character, so a table cell of plain words costs no search at all.
-The output is unchanged: a skipped pattern could not have matched. Only patterns whose name,
-class and expression are exactly the ones listed here are ever skipped, so a Markdown release
-or an extension that changes a pattern makes it run on every text again.
+The output is unchanged: a skipped pattern could not have matched. Only patterns whose class
+and expression are exactly the ones listed here are ever skipped, as they are when the
+converter is built; a pattern from another Markdown release or an extension runs on every
+text, as before.
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ from markdown import util
 from markdown.treeprocessors import InlineProcessor
 
 INLINE_PRIORITY = 20  # where Python-Markdown registers its own inline step
+
+RAW_HTML = (  # Python-Markdown's HTML_RE: raw inline HTML
+    r"""(<(\/?+[a-zA-Z][^\s"'<>@]*+(?:\s+[^\s"'=<>]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|"""
+    r"""[^\s"'=<>]++))?+)*+\s*+/?|!--(?:(?!<!--|-->).)*--|[?](?:(?!<[?]|[?]>).)*[?]|"""
+    r"!\[CDATA\[(?:(?!<!\[CDATA\[|\]\]>).)*\]\])>)"
+)
 
 # (class name, regular expression): texts of which the pattern needs at least one
 STOCK_PATTERNS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -32,8 +39,8 @@ STOCK_PATTERNS: dict[tuple[str, str], tuple[str, ...]] = {
     ("SubstituteTagInlineProcessor", r"  \n"): ("  \n",),
     ("HtmlInlineProcessor", r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)"): ("&",),
     ("DelimiterProcessor", r"\*|_"): ("*", "_"),
+    ("HtmlInlineProcessor", RAW_HTML): ("<",),
 }
-INLINE_HTML = ("HtmlInlineProcessor", "(<")  # raw HTML: its long expression opens with "<"
 
 
 def needed_text(pattern: object) -> tuple[str, ...] | None:
@@ -41,8 +48,6 @@ def needed_text(pattern: object) -> tuple[str, ...] | None:
     class_name, expression = type(pattern).__name__, getattr(pattern, "pattern", None)
     if not isinstance(expression, str):
         return None
-    if class_name == INLINE_HTML[0] and expression.startswith(INLINE_HTML[1]):
-        return ("<",)
     return STOCK_PATTERNS.get((class_name, expression))
 
 

@@ -69,12 +69,9 @@ def load_library(
 
 @contextmanager
 def cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while content loads, then restore it.
-
-    Loading builds thousands of objects that live as long as the app; the collector's full
-    passes over them (and over the rest of a large process) find nothing to free and cost
-    about a tenth of a first load.
-    """
+    """Pause Python's cycle collector while content loads, then restore it."""
+    # Loading builds thousands of objects that live as long as the app; the collector's full
+    # passes over them (and the rest of a large process) free nothing and cost a tenth of it.
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -92,16 +89,20 @@ def _load_library(
 ) -> tuple[Library, ContentReport]:
     report = ContentReport()
     cache = RenderCache(Path(render_cache_dir)) if render_cache_dir else None
-    label = Labeller(Path(quizzes_dir)) if quizzes_dir is not None else None
+    quiz_root = Path(quizzes_dir) if quizzes_dir is not None else None
+    label = Labeller(quiz_root) if quiz_root is not None else None
     with LessonRenderer(cache) as renderer:
         drafts = start_courses(Path(courses_dir), report, renderer, lesson_href)
         # Quiz files are read while lessons render in other processes.
-        ahead = read_quiz_files(Path(quizzes_dir), label) if quizzes_dir and label else None
+        ahead = None
+        if quiz_root is not None and label is not None:
+            default = lesson_href is default_lesson_href
+            ahead = read_quiz_files(quiz_root, label, render_scenarios=default)
         courses = finish_courses(drafts, report)
     by_id = {c.id: c for c in courses}
     quizzes = {}
-    if quizzes_dir is not None and label is not None:
-        quizzes = load_quizzes(Path(quizzes_dir), by_id, report, label, lesson_href, ahead)
+    if quiz_root is not None and label is not None:
+        quizzes = load_quizzes(quiz_root, by_id, report, label, lesson_href, ahead)
     objectives = {
         quiz.question_versions[question.id]: question.objectives
         for found in quizzes.values()

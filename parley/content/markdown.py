@@ -103,8 +103,10 @@ def _markdown() -> markdown.Markdown:
 def render(text: str, lesson_href: Callable[[str], str] | None = None) -> Rendered:
     """Render Markdown; rewrite `lesson-id.md#anchor` links with lesson_href."""
     md = _markdown()
-    # Looking for the marker walks the whole tree; most texts cannot contain it.
-    md.treeprocessors["toc"].marker = TOC_MARKER if TOC_MARKER in text else ""
+    # Looking for the marker walks the whole tree; most texts cannot contain it. (Markdown
+    # drops STX and ETX before parsing, so a text with either may hide one.)
+    maybe = TOC_MARKER in text or "\x02" in text or "\x03" in text
+    md.treeprocessors["toc"].marker = TOC_MARKER if maybe else ""
     html = md.convert(text)
     links: list[tuple[str, str]] = []
 

@@ -68,8 +68,10 @@ class QuizFiles:
     html: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
-def read_quiz_files(quizzes_dir: Path, label: Callable[[Path], str]) -> QuizFiles:
-    """Read and validate every rule book and quiz file, and render their scenarios."""
+def read_quiz_files(
+    quizzes_dir: Path, label: Callable[[Path], str], render_scenarios: bool = True
+) -> QuizFiles:
+    """Read and validate every rule book and quiz file; render scenarios with default links."""
     ahead = QuizFiles()
     for folder in _quiz_folders(quizzes_dir):
         course_id = folder.name
@@ -84,8 +86,9 @@ def read_quiz_files(quizzes_dir: Path, label: Callable[[Path], str]) -> QuizFile
                 for question in (quiz.questions if quiz else [])
                 for text in [question.scenario, *(step.situation for step in question.steps)]
             ]
-            for text in texts:
-                ahead.html[(course_id, text)] = render(text, href).html
+            for text in texts if render_scenarios else []:
+                if (course_id, text) not in ahead.html:
+                    ahead.html[(course_id, text)] = render(text, href).html
     return ahead
 
 

@@ -6,6 +6,7 @@ files); `CourseRenders.results` waits for it.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -55,13 +56,16 @@ class LessonRenderer:
     def course(
         self, course_id: str, href: Callable[[str], str], lesson_count: int
     ) -> CourseRenders:
-        """Start a course's renders; href must be default_lesson_href for the cache or pool."""
+        """Start a course's renders; the cache and pool serve only hrefs marked default_for."""
         return CourseRenders(self, course_id, href, lesson_count)
 
     def submit(self, course_id: str, bodies: list[str]) -> Future[list[Rendered]]:
         if self._pool is None:
-            context = multiprocessing.get_context("fork")
-            self._pool = ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=os.cpu_count(),
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=gc.enable,  # the loader pauses it; workers are ordinary processes
+            )
         return self._pool.submit(_render_for_course, course_id, bodies)
 
 
@@ -81,9 +85,11 @@ class CourseRenders:
         # Other processes and the cache can only rebuild the default links from the course id.
         default = getattr(href, "default_for", None) == course_id
         self.cache = renderer.cache if default else None
-        self.parallel = default and lesson_count >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
         self.stamp = rendering_stamp(default_lesson_href(course_id, "")) if self.cache else ""
         self.kept = self.cache.read(course_id, self.stamp) if self.cache else {}
+        # Lessons that will need rendering, about: the cache keeps exactly the last load's.
+        to_render = lesson_count - len(self.kept)
+        self.parallel = default and to_render >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
         self.keys: list[str] = []
         self.fresh: dict[str, Rendered] = {}
         self.waiting: list[tuple[list[str], Future[list[Rendered]]]] = []

@@ -218,3 +218,29 @@ def test_loading_leaves_the_cycle_collector_as_it_found_it(make_course, tmp_path
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_problems_are_reported_module_by_module_in_course_order(make_course):
+    import shutil
+
+    root = make_course(modules={"alpha": ["a-one"], "beta": ["b-one"]})
+    (root / "demo" / "alpha" / "01-a-one.md").write_text("no front matter\n", encoding="utf-8")
+    shutil.rmtree(root / "demo" / "beta")
+    assert messages(load_library(root)[1]) == [
+        "error: courses/demo/alpha/01-a-one.md: has no front matter (the file must start "
+        "with a line '---')",
+        "error: courses/demo/course.yaml: module 'beta' has no folder beta/",
+    ]
+
+
+def test_a_module_listed_twice_is_reported_and_built_once(make_course):
+    import yaml
+
+    root = make_course(modules={"basics": ["first-lesson"]})
+    spec_path = root / "demo" / "course.yaml"
+    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    spec["modules"].append(dict(spec["modules"][0]))
+    spec_path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    library, report = load_library(root)
+    assert messages(report) == ["error: courses/demo/course.yaml: module 'basics' is listed twice"]
+    assert [m.id for m in library.course("demo").modules] == ["basics"]

@@ -2,7 +2,7 @@
 
 import markdown
 import pytest
-from markdown.inlinepatterns import SimpleTagInlineProcessor
+from markdown.inlinepatterns import HtmlInlineProcessor, SimpleTagInlineProcessor
 
 from parley.config import PROJECT_ROOT
 from parley.content.inline import TriggeredInlineProcessor, use_triggered_inline
@@ -71,8 +71,17 @@ def test_a_pattern_it_does_not_know_runs_on_every_text():
     assert md.convert("some ~~old~~ words") == "<p>some <del>old</del> words</p>"
 
 
-def test_a_toc_marker_still_becomes_a_table_of_contents():
-    html = render("[TOC]\n\n## One\n\nText.\n").html
+def test_a_pattern_like_a_stock_one_but_not_the_same_is_not_skipped():
+    stock, triggered = (markdown.Markdown(extensions=EXTENSIONS) for _ in range(2))
+    for md in (stock, triggered):
+        md.inlinePatterns.register(HtmlInlineProcessor(r"(<?%%.%%)", md), "percent", 95)
+    use_triggered_inline(triggered)
+    assert triggered.convert("a %%&%% b") == stock.convert("a %%&%% b")
+
+
+@pytest.mark.parametrize("marker", ["[TOC]", "[T\x02OC]", "[TOC\x03]"])
+def test_a_toc_marker_still_becomes_a_table_of_contents(marker):
+    html = render(f"{marker}\n\n## One\n\nText.\n").html
     assert 'class="toc"' in html
     assert 'href="#one"' in html
     assert 'class="toc"' not in render("## One\n\nText about [TOC] markers.\n").html

@@ -77,13 +77,42 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_time(make_course, tmp_
     assert len(renders) == 4
 
 
-def test_lessons_rendered_on_several_cores_are_kept_for_the_next_start(
-    make_course, tmp_path, renders, monkeypatch
-):
+@pytest.fixture
+def submitted(monkeypatch):
+    """Record the lesson bodies sent to worker processes, rendering on two for a few lessons."""
+    sent = []
+    real = rendering.LessonRenderer.submit
+
+    def recording(self, course_id, bodies):
+        sent.extend(bodies)
+        return real(self, course_id, bodies)
+
     monkeypatch.setattr(rendering, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(rendering.LessonRenderer, "submit", recording)
+    return sent
+
+
+def test_lessons_rendered_on_several_cores_are_kept_for_the_next_start(
+    make_course, tmp_path, renders, submitted
+):
     root = course_of_distinct_lessons(make_course, ["first-lesson", "second-lesson", "third"])
     cache = tmp_path / "render-cache"
     first = load(root, cache)
-    assert renders == []  # the worker processes rendered them
+    assert len(submitted) == 3 and renders == []
     assert load(root, cache) == first == load(root, None)
+    assert len(submitted) == 3 + 3  # only the load without a cache rendered anything
     assert renders == []
+
+
+def test_one_changed_lesson_is_rendered_here_not_in_a_process_pool(
+    make_course, tmp_path, renders, submitted
+):
+    root = course_of_distinct_lessons(make_course, ["first-lesson", "second-lesson", "third"])
+    cache = tmp_path / "render-cache"
+    load(root, cache)
+    write_lesson(
+        root / "demo" / "basics" / "03-third.md", lesson_front("third"), LESSON_BODY + "\nNew.\n"
+    )
+    changed = load(root, cache)
+    assert len(submitted) == 3 and len(renders) == 1
+    assert "New." in changed.course("demo").lessons_by_id["third"].html
