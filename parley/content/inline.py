@@ -57,24 +57,24 @@ class TriggeredInlineProcessor(InlineProcessor):
     def __init__(self, md: markdown.Markdown) -> None:
         super().__init__(md)
         self.patterns = tuple(md.inlinePatterns)  # in priority order, as the stock loop runs
-        self.needs = tuple(needed_text(pattern) for pattern in self.patterns)
+        needs = [needed_text(pattern) for pattern in self.patterns]
+        self.needs = tuple(None if n is None else frozenset(n) for n in needs)
+        self.triggers = frozenset(text for n in needs if n is not None for text in n)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
         """Apply the patterns from patternIndex on, as the stock loop does, skipping misses."""
         if isinstance(data, util.AtomicString):
             return data
+        # A match only ever takes text out (for a placeholder), so what is absent now stays so.
+        present = {text for text in self.triggers if text in data}
         apply = self._InlineProcessor__applyPattern
-        patterns, needs = self.patterns, self.needs
-        start = 0
-        index = patternIndex
-        while index < len(patterns):
-            needed = needs[index]
-            if needed is not None and not any(text in data for text in needed):
-                index, start = index + 1, 0  # as after a search that found nothing
+        for index in range(patternIndex, len(self.patterns)):
+            needed = self.needs[index]
+            if needed is not None and needed.isdisjoint(present):
                 continue
-            data, matched, start = apply(patterns[index], data, index, start)
-            if not matched:
-                index += 1
+            matched, start = True, 0
+            while matched:  # the stock loop stays on a pattern while it matches
+                data, matched, start = apply(self.patterns[index], data, index, start)
         return data
 
 
