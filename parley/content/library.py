@@ -90,19 +90,18 @@ def _load_library(
     report = ContentReport()
     cache = RenderCache(Path(render_cache_dir)) if render_cache_dir else None
     quiz_root = Path(quizzes_dir) if quizzes_dir is not None else None
-    label = Labeller(quiz_root) if quiz_root is not None else None
     with LessonRenderer(cache) as renderer:
         drafts = start_courses(Path(courses_dir), report, renderer, lesson_href)
         # Quiz files are read while lessons render in other processes.
         ahead = None
-        if quiz_root is not None and label is not None:
-            default = lesson_href is default_lesson_href
-            ahead = read_quiz_files(quiz_root, label, render_scenarios=default)
+        if quiz_root is not None:
+            default_links = lesson_href is default_lesson_href
+            ahead = read_quiz_files(quiz_root, Labeller(quiz_root), default_links)
         courses = finish_courses(drafts, report)
     by_id = {c.id: c for c in courses}
     quizzes = {}
-    if quiz_root is not None and label is not None:
-        quizzes = load_quizzes(quiz_root, by_id, report, label, lesson_href, ahead)
+    if quiz_root is not None:
+        quizzes = load_quizzes(quiz_root, by_id, report, Labeller(quiz_root), lesson_href, ahead)
     objectives = {
         quiz.question_versions[question.id]: question.objectives
         for found in quizzes.values()

@@ -92,7 +92,7 @@ class SpecFiles:
     """YAML files read and validated ahead of need, say while lessons render elsewhere."""
 
     def __init__(self) -> None:
-        self._read: dict[tuple[Path, type], tuple[Any, BaseModel | None, list[ContentError]]] = {}
+        self._read: dict[tuple[Path, type], tuple[Any, Any, list[ContentError]]] = {}
 
     def read_ahead(self, path: Path, model: type[T], label: str) -> T | None:
         """Read and validate path now; return the spec, or None if it has problems."""
@@ -110,4 +110,4 @@ class SpecFiles:
             return load_spec(path, model, report, label)
         data, spec, problems = ahead
         report.problems.extend(problems)
-        return data, spec  # type: ignore[return-value]
+        return data, spec
