@@ -51,6 +51,15 @@ def join(client, link):
     return client.post(link)
 
 
+def ana_and_ben_join(learner_client, link):
+    """Sign in learners Ana and Ben and have both join by the invite link."""
+    ana = learner_client("ana@example.com", "Ana A")
+    ben = learner_client("ben@example.com", "Ben B")
+    join(ana, link)
+    join(ben, link)
+    return ana, ben
+
+
 def test_learners_never_see_instructor_pages(quiz_app, learner_client):
     client = learner_client("ana@example.com")
     for path in [
@@ -144,10 +153,7 @@ def test_closed_joining_refuses_new_members(trainer, learner_client):
 
 def test_learner_can_leave_and_instructor_can_remove(trainer, learner_client, quiz_app):
     cohort_id, link, _ = create_cohort(trainer)
-    ana = learner_client("ana@example.com", "Ana A")
-    ben = learner_client("ben@example.com", "Ben B")
-    join(ana, link)
-    join(ben, link)
+    ana, ben = ana_and_ben_join(learner_client, link)
     ana.post(f"/cohorts/{cohort_id}/leave")
     assert "Before “Spring workshop”" not in ana.get("/dashboard").text
     page = trainer.get(f"/instructor/cohorts/{cohort_id}").text
@@ -177,10 +183,7 @@ def test_one_learner_gets_a_later_due_date_without_changing_others(trainer, lear
     cohort_id, link, _ = create_cohort(trainer)
     yesterday = date.today() - timedelta(days=1)
     assign(trainer, cohort_id, due=yesterday.isoformat())
-    ana = learner_client("ana@example.com", "Ana A")
-    ben = learner_client("ben@example.com", "Ben B")
-    join(ana, link)
-    join(ben, link)
+    ana, ben = ana_and_ben_join(learner_client, link)
     page = trainer.get(f"/instructor/cohorts/{cohort_id}").text
     ana_id = int(re.search(r'/learners/(\d+)">Ana A', page).group(1))
     learner_page = trainer.get(f"/instructor/cohorts/{cohort_id}/learners/{ana_id}").text
@@ -198,10 +201,7 @@ def test_one_learner_gets_a_later_due_date_without_changing_others(trainer, lear
 def test_matrix_follows_the_learners_progress(trainer, learner_client):
     cohort_id, link, _ = create_cohort(trainer)
     assign(trainer, cohort_id)
-    ana = learner_client("ana@example.com", "Ana A")
-    ben = learner_client("ben@example.com", "Ben B")
-    join(ana, link)
-    join(ben, link)
+    ana, ben = ana_and_ben_join(learner_client, link)
     url = f"/instructor/cohorts/{cohort_id}"
     assert "0 of 2 ready" in trainer.get(url).text
     ana.get("/courses/impasse/lessons/reading-a-walkout")
@@ -219,10 +219,7 @@ def test_matrix_follows_the_learners_progress(trainer, learner_client):
 def test_weak_spots_and_question_analysis(trainer, learner_client):
     cohort_id, link, _ = create_cohort(trainer)
     assign(trainer, cohort_id)
-    ana = learner_client("ana@example.com", "Ana A")
-    ben = learner_client("ben@example.com", "Ben B")
-    join(ana, link)
-    join(ben, link)
+    ana, ben = ana_and_ben_join(learner_client, link)
     submit_quiz(ana, {**RIGHT_ANSWERS, "q-demo-best": "batna-as-threat", "c-demo-best": "sure"})
     submit_quiz(ben, {**RIGHT_ANSWERS, "q-demo-best": "batna-as-threat", "c-demo-best": "unsure"})
     page = trainer.get(f"/instructor/cohorts/{cohort_id}").text
@@ -410,10 +407,7 @@ def test_a_learner_outside_the_cohort_cannot_be_reached_by_guessing_ids(
 def test_the_grid_shows_every_change_at_the_next_look(trainer, learner_client):
     cohort_id, link, _ = create_cohort(trainer)
     assign(trainer, cohort_id)
-    ana = learner_client("ana@example.com", "Ana A")
-    ben = learner_client("ben@example.com", "Ben B")
-    join(ana, link)
-    join(ben, link)
+    ana, ben = ana_and_ben_join(learner_client, link)
     url = f"/instructor/cohorts/{cohort_id}"
     lessons = ["reading-a-walkout", "after-a-walkout"]
     for lesson in lessons:
