@@ -33,10 +33,10 @@ sys.path.insert(0, str(ROOT))
 from bench.content_load import time_content_load  # noqa: E402
 from bench.seed import seed  # noqa: E402
 from parley import create_app  # noqa: E402
-from parley.answers import encode_answers  # noqa: E402
 from parley.cli import alembic_config  # noqa: E402
 from parley.extensions import db  # noqa: E402
 from parley.grading import Response, derive  # noqa: E402
+from parley.learning.answers import encode_answers  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))  # per paired run
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))

@@ -10,10 +10,10 @@ from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from parley.attempts import question_snapshot, result_record
 from parley.content import Library
 from parley.grading import Response, derive
 from parley.grading.quiz import grade_quiz
+from parley.learning.attempts import question_snapshot, result_record
 from parley.models import (
     Answer,
     Assignment,

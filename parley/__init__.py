@@ -45,8 +45,8 @@ def configure(app: Flask, config: dict[str, Any] | None) -> None:
 
 
 def init_extensions(app: Flask) -> None:
+    from parley.accounts.signed_in import load_user
     from parley.extensions import csrf, db, limiter, login_manager
-    from parley.web.users import load_user
 
     db.init_app(app)
     csrf.init_app(app)
@@ -57,8 +57,8 @@ def init_extensions(app: Flask) -> None:
 
 def load_content(app: Flask) -> None:
     """Load courses and quizzes once; raise ContentInvalid naming every bad file."""
+    from parley.cohorts.snapshots import CohortSnapshots
     from parley.content import ContentInvalid, load_library
-    from parley.snapshots import CohortSnapshots
 
     library, report = load_library(
         Path(app.config["COURSES_DIR"]),
@@ -72,7 +72,8 @@ def load_content(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from parley.web import auth, cohorts, health, instructor, learn, quiz
+    from parley.web import auth, cohorts, instructor, learn, quiz
+    from parley.web.support import health
 
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(learn.blueprint)
@@ -83,9 +84,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_handlers(app: Flask) -> None:
-    from parley.web.errors import register_error_handlers
-    from parley.web.headers import register_security_headers
-    from parley.web.input_guard import register_input_guard
+    from parley.web.support.errors import register_error_handlers
+    from parley.web.support.headers import register_security_headers
+    from parley.web.support.input_guard import register_input_guard
 
     register_error_handlers(app)
     register_security_headers(app)

@@ -9,14 +9,14 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from parley.accounts import AccountError, create_user, set_role
+from parley.accounts.passwords import password_problem
+from parley.accounts.users import AccountError, create_user, set_role
 from parley.config import content_dirs
 from parley.content import load_library
 from parley.content.coverage import coverage_table
 from parley.extensions import db
 from parley.grading.explain import explain
 from parley.models import ROLES
-from parley.passwords import password_problem
 
 users_cli = AppGroup("users", help="Manage accounts.")
 db_cli = AppGroup("db", help="Create or upgrade the database.")

@@ -9,11 +9,12 @@ from datetime import date, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from parley import attempts, cohorts, progress
-from parley.accounts import create_user
+from parley.accounts.users import create_user
+from parley.cohorts import membership
 from parley.content import Library
 from parley.grading import Question, Response, derive
 from parley.grading.quiz import grade_quiz
+from parley.learning import attempts, progress
 from parley.models import Cohort, User, utcnow
 
 DEMO_DOMAIN = "demo.parley.example"
@@ -142,7 +143,7 @@ def build_demo(
         role="instructor",
         hash_method=hash_method,
     )
-    cohort = cohorts.create_cohort(
+    cohort = membership.create_cohort(
         session,
         owner_id=instructor.id,
         name="Impasse workshop — demo",
@@ -150,8 +151,8 @@ def build_demo(
         description="Half-day workshop on getting stuck negotiations moving.",
     )
     modules = [m.id for m in course.modules]
-    cohorts.assign(session, cohort, course, modules[:2], today - timedelta(days=1))
-    cohorts.assign(session, cohort, course, modules[2:], today + timedelta(days=3))
+    membership.assign(session, cohort, course, modules[:2], today - timedelta(days=1))
+    membership.assign(session, cohort, course, modules[2:], today + timedelta(days=3))
     logins = [("instructor", instructor.email)]
     now = utcnow()
     lessons = course.lessons
@@ -164,7 +165,7 @@ def build_demo(
             password=DEMO_PASSWORD,
             hash_method=hash_method,
         )
-        cohorts.join(session, cohort, learner.id)
+        membership.join(session, cohort, learner.id)
         done = round(persona.lessons * len(lessons))
         for index, lesson in enumerate(lessons[: done + (1 if done < len(lessons) else 0)]):
             moment = now - timedelta(days=6, hours=number) + timedelta(hours=index * 3)

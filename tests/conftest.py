@@ -12,7 +12,7 @@ from alembic import command
 from sqlalchemy import text
 
 from parley import create_app
-from parley.accounts import create_user
+from parley.accounts.users import create_user
 from parley.cli import alembic_config
 from parley.config import PROJECT_ROOT
 from parley.db import make_engine

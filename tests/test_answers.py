@@ -2,8 +2,8 @@
 
 from werkzeug.datastructures import MultiDict
 
-from parley.answers import encode_answers, parse_answers
 from parley.grading import Response, derive
+from parley.learning.answers import encode_answers, parse_answers
 from tests.grading.builders import book, option, question, step
 
 

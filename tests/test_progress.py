@@ -5,8 +5,8 @@ from tests.content_files import lesson_front, write_lesson
 
 
 def test_opening_a_lesson_records_first_and_last_opened(app, client, auth):
-    from parley import progress
     from parley.extensions import db
+    from parley.learning import progress
 
     auth.register()
     client.get("/courses/impasse/lessons/impasse-defined")
@@ -27,8 +27,8 @@ def test_mark_complete_updates_module_and_course_progress(client, auth):
 
 
 def test_completing_twice_keeps_the_first_completion_time(app, client, auth):
-    from parley import progress
     from parley.extensions import db
+    from parley.learning import progress
 
     auth.register()
     client.post("/courses/impasse/lessons/impasse-defined/complete")
@@ -87,8 +87,8 @@ def test_progress_survives_retitling_reordering_and_moving(app_config, tmp_path,
 
 
 def test_removed_lesson_keeps_its_history(app_config, tmp_path, make_course):
-    from parley import progress
     from parley.extensions import db
+    from parley.learning import progress
 
     root = make_course(modules={"basics": ["kept-lesson", "doomed-lesson"]})
     app_config.update(COURSES_DIR=str(root), QUIZZES_DIR=str(tmp_path / "no-quizzes"))

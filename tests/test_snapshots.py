@@ -2,9 +2,9 @@
 
 from datetime import date, timedelta
 
+from parley.cohorts.snapshots import CohortSnapshots
 from parley.extensions import db
 from parley.models import Assignment, Attempt, Cohort, DueDateOverride, Membership
-from parley.snapshots import CohortSnapshots
 
 
 def make_cohort(app, make_user) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from parley.accounts import create_user
+from parley.accounts.users import create_user
 from parley.extensions import db
 from tests.browser.conftest import screenshot
 from tests.browser.quiz_answers import answer_quiz

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from parley.accounts import create_user
-from parley.cohorts import assign, create_cohort, join
+from parley.accounts.users import create_user
+from parley.cohorts.membership import assign, create_cohort, join
 from parley.extensions import db
 from tests.browser.conftest import WIDTHS, axe_violations, screenshot
 from tests.browser.quiz_answers import answer_quiz

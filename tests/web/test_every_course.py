@@ -5,10 +5,10 @@ import re
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from parley.answers import encode_answers
 from parley.config import PROJECT_ROOT
 from parley.content import load_library
 from parley.grading import Response, derive
+from parley.learning.answers import encode_answers
 
 LIBRARY, _ = load_library(PROJECT_ROOT / "courses", PROJECT_ROOT / "quizzes")
 

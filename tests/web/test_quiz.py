@@ -3,9 +3,10 @@
 import pytest
 from sqlalchemy import func, select
 
-from parley import attempts, create_app
+from parley import create_app
 from parley.config import PROJECT_ROOT
 from parley.extensions import db
+from parley.learning import attempts
 from parley.models import Answer, Attempt
 from parley.web.quiz.routes import HISTORY_PAGE_SIZE
 from tests.conftest import DATA, QUIZ_URL, form_fields, write_quizzes

@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
-from parley.passwords import MIN_LENGTH, password_problem
+from parley.accounts.passwords import MIN_LENGTH, password_problem
 
 
 def acceptable_password(_form, field) -> None:

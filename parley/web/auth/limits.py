@@ -3,7 +3,7 @@
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 
-from parley.accounts import normalise_email
+from parley.accounts.users import normalise_email
 from parley.extensions import limiter
 
 

@@ -3,12 +3,12 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from parley import cohorts
-from parley.accounts import AccountError, authenticate, change_password, create_user
+from parley.accounts.users import AccountError, authenticate, change_password, create_user
+from parley.cohorts import membership
 from parley.extensions import db
 from parley.web.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
 from parley.web.auth.limits import login_per_account, login_per_address, register_per_address
-from parley.web.safe_redirect import is_safe_local_path
+from parley.web.support.safe_redirect import is_safe_local_path
 
 blueprint = Blueprint("auth", __name__)
 
@@ -24,7 +24,7 @@ def _next_url(form_value: str | None) -> str:
 @register_per_address
 def register():
     form = RegisterForm(next=request.args.get("next", ""), join=request.args.get("join", ""))
-    invited = cohorts.cohort_by_invite(db.session, form.join.data or "")
+    invited = membership.cohort_by_invite(db.session, form.join.data or "")
     if form.validate_on_submit():
         try:
             user = create_user(
@@ -51,8 +51,8 @@ def _join_on_register(cohort, user) -> str:
     if cohort is None:
         return ""
     try:
-        cohorts.join(db.session, cohort, user.id)
-    except cohorts.CohortError as exc:
+        membership.join(db.session, cohort, user.id)
+    except membership.CohortError as exc:
         return f" {exc}"
     return f" You joined “{cohort.name}”."
 

@@ -19,7 +19,3 @@ class AssignForm(FlaskForm):
 class ExtensionForm(FlaskForm):
     assignment = SelectField("Module", coerce=int, validators=[InputRequired()])
     due_date = DateField("New due date for this learner", validators=[InputRequired()])
-
-
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""

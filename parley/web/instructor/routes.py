@@ -16,19 +16,20 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from parley import attempts, cohorts, exports, progress
-from parley.debrief import debrief_parts
-from parley.extensions import db
-from parley.readiness import (
+from parley.cohorts import exports, membership
+from parley.cohorts.debrief import debrief_parts
+from parley.cohorts.readiness import (
     cohort_readiness,
     latest_answer_rows,
     question_analysis,
 )
-from parley.snapshots import CohortSnapshot
-from parley.web.current import library
+from parley.cohorts.snapshots import CohortSnapshot
+from parley.extensions import db
+from parley.learning import attempts, progress
 from parley.web.instructor.forms import AssignForm, CohortForm, ExtensionForm
-from parley.web.pagination import page_number, paginate
 from parley.web.quiz.view import review_items
+from parley.web.support.current import library
+from parley.web.support.pagination import page_number, paginate
 
 blueprint = Blueprint("instructor", __name__, url_prefix="/instructor")
 SORTS = {"name": "Name", "readiness": "Most ready first", "readiness-asc": "Least ready first"}
@@ -43,21 +44,21 @@ def require_instructor():
 
 
 def _cohort_or_404(cohort_id: int):
-    cohort = cohorts.owned_cohort(db.session, current_user.id, cohort_id)
+    cohort = membership.owned_cohort(db.session, current_user.id, cohort_id)
     if cohort is None:
         abort(404, description="You have no cohort at this address.")
     return cohort
 
 
 def _member_or_404(cohort, user_id: int):
-    member = next(iter(cohorts.members_of(db.session, cohort.id, user_id)), None)
+    member = next(iter(membership.members_of(db.session, cohort.id, user_id)), None)
     if member is None:
         abort(404, description="That learner is not a member of this cohort.")
     return member
 
 
 def _course_ids(cohort) -> list[str]:
-    assigned = {a.course_id for a in cohorts.assignments_of(db.session, cohort.id)}
+    assigned = {a.course_id for a in membership.assignments_of(db.session, cohort.id)}
     return sorted(c for c in assigned if library().course(c) is not None)
 
 
@@ -74,7 +75,7 @@ def _assign_choices():
 def index():
     return render_template(
         "instructor/index.html",
-        cohorts=cohorts.cohorts_owned_by(db.session, current_user.id),
+        cohorts=membership.cohorts_owned_by(db.session, current_user.id),
         form=CohortForm(),
         today=date.today(),
     )
@@ -86,12 +87,12 @@ def create_cohort():
     if not form.validate_on_submit():
         page = render_template(
             "instructor/index.html",
-            cohorts=cohorts.cohorts_owned_by(db.session, current_user.id),
+            cohorts=membership.cohorts_owned_by(db.session, current_user.id),
             form=form,
             today=date.today(),
         )
         return page, 400
-    cohort = cohorts.create_cohort(
+    cohort = membership.create_cohort(
         db.session,
         owner_id=current_user.id,
         name=form.name.data,
@@ -148,8 +149,8 @@ def assign(cohort_id: int):
         abort(400, description="That course does not exist.")
     module_ids = [module_id] if kind == "module" else [m.id for m in course.modules]
     try:
-        changed = cohorts.assign(db.session, found, course, module_ids, form.due_date.data)
-    except cohorts.CohortError as exc:
+        changed = membership.assign(db.session, found, course, module_ids, form.due_date.data)
+    except membership.CohortError as exc:
         abort(400, description=str(exc))
     db.session.commit()
     flash(f"Assigned {changed} module{'s' if changed != 1 else ''}.", "success")
@@ -159,7 +160,7 @@ def assign(cohort_id: int):
 @blueprint.post("/cohorts/<int:cohort_id>/assignments/<int:assignment_id>/delete")
 def unassign(cohort_id: int, assignment_id: int):
     found = _cohort_or_404(cohort_id)
-    if not cohorts.unassign(db.session, found.id, assignment_id):
+    if not membership.unassign(db.session, found.id, assignment_id):
         abort(404, description="That assignment is not part of this cohort.")
     db.session.commit()
     flash("Assignment removed.", "info")
@@ -179,7 +180,7 @@ def set_joining(cohort_id: int):
 def remove_member(cohort_id: int, user_id: int):
     found = _cohort_or_404(cohort_id)
     member = _member_or_404(found, user_id)
-    cohorts.leave(db.session, found.id, member.user_id)
+    membership.leave(db.session, found.id, member.user_id)
     db.session.commit()
     flash(f"Removed {member.name} from the cohort. Their own progress is kept.", "info")
     return redirect(url_for(".cohort", cohort_id=found.id), 303)
@@ -219,16 +220,16 @@ def extend(cohort_id: int, user_id: int):
     member = _member_or_404(found, user_id)
     form = ExtensionForm()
     form.assignment.choices = [
-        (a.id, str(a.id)) for a in cohorts.assignments_of(db.session, found.id)
+        (a.id, str(a.id)) for a in membership.assignments_of(db.session, found.id)
     ]
     if not form.validate_on_submit():
         flash("Choose a module and a valid date.", "error")
     else:
         try:
-            cohorts.extend_due_date(
+            membership.extend_due_date(
                 db.session, found, form.assignment.data, member.user_id, form.due_date.data
             )
-        except cohorts.CohortError as exc:
+        except membership.CohortError as exc:
             flash(str(exc), "error")
         else:
             db.session.commit()

@@ -5,12 +5,12 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from parley import attempts, progress
-from parley.due import due_for
+from parley.cohorts.due import due_for
 from parley.extensions import db
-from parley.mastery import by_lesson, mastery, summarise
-from parley.overview import continue_point, course_overview, neighbours
-from parley.web.current import course_or_404, library
+from parley.learning import attempts, progress
+from parley.learning.mastery import by_lesson, mastery, summarise
+from parley.learning.overview import continue_point, course_overview, neighbours
+from parley.web.support.current import course_or_404, library
 
 blueprint = Blueprint("learn", __name__)
 

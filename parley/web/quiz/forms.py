@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Flask, current_app, render_template
 from markupsafe import Markup
 
-from parley.answers import ParsedAnswers
 from parley.content.model import Quiz
 from parley.grading import RuleBook
+from parley.learning.answers import ParsedAnswers
 from parley.web.quiz.view import quiz_view
 
 

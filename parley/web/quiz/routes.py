@@ -6,15 +6,15 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from parley import attempts
 from parley.extensions import db
-from parley.mastery import calibration
-from parley.overview import QuizStatus, quiz_status
-from parley.submissions import Submission, submit_quiz
-from parley.web.current import course_or_404, library
-from parley.web.pagination import page_number, paginate
+from parley.learning import attempts
+from parley.learning.mastery import calibration
+from parley.learning.overview import QuizStatus, quiz_status
+from parley.learning.submissions import Submission, submit_quiz
 from parley.web.quiz.forms import questions_html
 from parley.web.quiz.view import review_items
+from parley.web.support.current import course_or_404, library
+from parley.web.support.pagination import page_number, paginate
 
 blueprint = Blueprint("quiz", __name__)
 HISTORY_PAGE_SIZE = 50  # past attempts a page

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from parley.answers import ParsedAnswers
 from parley.grading import Question, RuleBook
+from parley.learning.answers import ParsedAnswers
 
 DEFAULT_PROMPTS = {
     "best": "What is the best move?",

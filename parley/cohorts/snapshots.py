@@ -16,17 +16,17 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from parley.cohorts import assignments_of, overrides_of
-from parley.content import Library
-from parley.db import run_statement
-from parley.models import Attempt, LessonProgress, Membership
-from parley.readiness import (
+from parley.cohorts.membership import assignments_of, overrides_of
+from parley.cohorts.readiness import (
     COHORT_MEMBER_IDS,
     ObjectiveStrength,
     Readiness,
     cohort_readiness,
     weak_objectives,
 )
+from parley.content import Library
+from parley.db import run_statement
+from parley.models import Attempt, LessonProgress, Membership
 
 _MEMBER_IDS = COHORT_MEMBER_IDS.order_by(Membership.user_id)
 # Attempts are only ever added and a lesson row is added once and completed once, so counts

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from parley.attempts import QuizRecord
 from parley.content import Course, Lesson, Module
 from parley.content.model import CourseQuizzes, Quiz
-from parley.progress import LessonState
+from parley.learning.attempts import QuizRecord
+from parley.learning.progress import LessonState
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from parley import attempts
-from parley.answers import ParsedAnswers, parse_answers
 from parley.content.model import Quiz
 from parley.grading import ResponseError, RuleBook
 from parley.grading.quiz import grade_quiz
+from parley.learning import attempts
+from parley.learning.answers import ParsedAnswers, parse_answers
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 

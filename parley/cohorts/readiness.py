@@ -13,7 +13,13 @@ from typing import Any
 from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
-from parley.cohorts import AssignmentRow, MemberRow, assignments_of, members_of, overrides_of
+from parley.cohorts.membership import (
+    AssignmentRow,
+    MemberRow,
+    assignments_of,
+    members_of,
+    overrides_of,
+)
 from parley.content import Library, Module
 from parley.content.model import Course, Quiz
 from parley.db import run_statement

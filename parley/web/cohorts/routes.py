@@ -3,18 +3,17 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from parley import cohorts
+from parley.cohorts import membership
 from parley.extensions import db
-from parley.web.cohort_forms import JoinCodeForm
-from parley.web.instructor.forms import ActionForm
+from parley.web.cohorts.forms import JoinCodeForm
 
 blueprint = Blueprint("cohorts", __name__)
 
 
 def _join_and_redirect(cohort):
     try:
-        added = cohorts.join(db.session, cohort, current_user.id)
-    except cohorts.CohortError as exc:
+        added = membership.join(db.session, cohort, current_user.id)
+    except membership.CohortError as exc:
         db.session.rollback()
         abort(409, description=str(exc))
     db.session.commit()
@@ -27,25 +26,23 @@ def _join_and_redirect(cohort):
 
 @blueprint.get("/join/<token>")
 def join_by_link(token: str):
-    cohort = cohorts.cohort_by_invite(db.session, token)
+    cohort = membership.cohort_by_invite(db.session, token)
     if cohort is None:
         abort(
             404,
             description="This invitation link is not valid. Ask your instructor for a "
             "new one, or type the join code at /join.",
         )
-    member = current_user.is_authenticated and cohorts.is_member(
+    member = current_user.is_authenticated and membership.is_member(
         db.session, cohort.id, current_user.id
     )
-    return render_template(
-        "cohorts/join.html", cohort=cohort, member=member, token=token, form=ActionForm()
-    )
+    return render_template("cohorts/join.html", cohort=cohort, member=member, token=token)
 
 
 @blueprint.post("/join/<token>")
 @login_required
 def confirm_join(token: str):
-    cohort = cohorts.cohort_by_invite(db.session, token)
+    cohort = membership.cohort_by_invite(db.session, token)
     if cohort is None:
         abort(404, description="This invitation link is not valid.")
     return _join_and_redirect(cohort)
@@ -56,7 +53,7 @@ def confirm_join(token: str):
 def join_by_code():
     form = JoinCodeForm()
     if form.validate_on_submit():
-        cohort = cohorts.cohort_by_code(db.session, form.code.data)
+        cohort = membership.cohort_by_code(db.session, form.code.data)
         if cohort is not None:
             return _join_and_redirect(cohort)
         form.code.errors.append("No cohort has that code. Check it with your instructor.")
@@ -67,7 +64,7 @@ def join_by_code():
 @blueprint.post("/cohorts/<int:cohort_id>/leave")
 @login_required
 def leave(cohort_id: int):
-    if not cohorts.leave(db.session, cohort_id, current_user.id):
+    if not membership.leave(db.session, cohort_id, current_user.id):
         abort(404, description="You are not a member of that cohort.")
     db.session.commit()
     flash("You left the cohort. Your progress is kept.", "info")

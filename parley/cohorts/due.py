@@ -8,11 +8,11 @@ from datetime import date
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from parley.cohorts.readiness import is_ready
 from parley.content import Library
 from parley.db import run_statement
+from parley.learning.overview import CourseOverview, ModuleOverview
 from parley.models import Assignment, Cohort, DueDateOverride, Membership
-from parley.overview import CourseOverview, ModuleOverview
-from parley.readiness import is_ready
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from parley.cohorts.readiness import Readiness
 from parley.models import Answer, Attempt, LessonProgress, Membership, User
-from parley.readiness import Readiness
 
 MATRIX_COLUMNS = [
     "learner_name",

@@ -1,0 +1,1 @@
+"""Accounts: creating them, passwords, and the signed-in user."""

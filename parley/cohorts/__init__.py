@@ -1,0 +1,1 @@
+"""Workshop cohorts: membership, assignments, readiness, exports and the debrief."""

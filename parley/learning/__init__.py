@@ -1,0 +1,1 @@
+"""A learner's own records: lesson progress, quiz attempts, status and mastery."""

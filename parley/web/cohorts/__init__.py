@@ -1,0 +1,3 @@
+from parley.web.cohorts.routes import blueprint
+
+__all__ = ["blueprint"]

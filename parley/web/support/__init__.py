@@ -1,0 +1,1 @@
+"""What every blueprint shares: error pages, headers, pagination, the loaded content."""
