@@ -46,6 +46,7 @@ demo: $(VENV)/.run-deps
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 test: lint node_modules/.installed
 	$(FLASK) content check

@@ -13,7 +13,7 @@ from werkzeug.security import generate_password_hash
 from parley.content import Library
 from parley.grading import Response, derive
 from parley.grading.quiz import grade_quiz
-from parley.learning.attempts import question_snapshot, result_record
+from parley.learning.stored import question_snapshot, result_record
 from parley.models import (
     Answer,
     Assignment,

@@ -94,9 +94,6 @@ class Quiz:
     version: str
     question_versions: dict[str, str] = field(repr=False, compare=False)
 
-    def question(self, question_id: str) -> Question | None:
-        return next((q for q in self.questions if q.id == question_id), None)
-
 
 @dataclass(frozen=True)
 class CourseQuizzes:

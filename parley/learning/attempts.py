@@ -14,57 +14,10 @@ from sqlalchemy.orm import Session
 
 from parley.content.model import Quiz
 from parley.db import run_statement
-from parley.grading import Question, QuestionResult, Response
+from parley.grading import Response
 from parley.grading.quiz import QuizResult
+from parley.learning.stored import question_snapshot, stored_answer
 from parley.models import Answer, Attempt, QuestionVersion, utcnow
-
-
-def question_snapshot(question: Question) -> dict[str, Any]:
-    """What the learner saw of a question, enough to show a review without the content file."""
-    return {
-        "id": question.id,
-        "kind": question.kind,
-        "objectives": list(question.objectives),
-        "scenario_html": question.scenario_html,
-        "prompt": question.prompt,
-        "options": [{"id": o.strategy_id, "label": o.label} for o in question.options],
-        "steps": [
-            {
-                "id": s.id,
-                "situation_html": s.situation_html,
-                "prompt": s.prompt,
-                "options": [
-                    {"id": o.strategy_id, "label": o.label, "next": o.next_step} for o in s.options
-                ],
-            }
-            for s in question.steps
-        ],
-    }
-
-
-def result_record(result: QuestionResult, lesson_titles: dict[str, str]) -> dict[str, Any]:
-    """The graded result as stored, so later content edits never rewrite a review."""
-    return {
-        "summary": result.summary,
-        "key": list(result.key),
-        "verdicts": [
-            {
-                "option": v.strategy_id,
-                "label": v.label,
-                "chosen": v.chosen,
-                "verdict": v.verdict,
-                "rule": v.rule_id,
-                "reason": v.reason,
-                "note": v.note,
-                "step": v.step_id,
-                "lesson": v.teaches.lesson_id,
-                "anchor": v.teaches.anchor,
-                "lesson_title": lesson_titles.get(v.teaches.lesson_id, v.teaches.lesson_id),
-            }
-            for v in result.verdicts
-        ],
-    }
-
 
 _BY_TOKEN = select(Attempt.id).where(
     Attempt.user_id == bindparam("user_id"), Attempt.submission_token == bindparam("token")
@@ -148,11 +101,7 @@ def record_attempt(
                 "position": position,
                 "question_id": question.id,
                 "question_version_id": quiz.question_versions[question.id],
-                "response": list(responses[question.id].choices),
-                "confidence": responses[question.id].confidence,
-                "score": result.score,
-                "correct": result.correct,
-                "result": result_record(result, lesson_titles),
+                **stored_answer(question, responses[question.id], result, lesson_titles),
             }
             for position, (question, result) in enumerate(
                 zip(quiz.questions, graded.results, strict=True), start=1
