@@ -36,7 +36,7 @@ from parley import create_app  # noqa: E402
 from parley.cli import alembic_config  # noqa: E402
 from parley.extensions import db  # noqa: E402
 from parley.grading import Response, derive  # noqa: E402
-from parley.learning.answers import encode_answers  # noqa: E402
+from tests.factories import answer_fields  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))  # per paired run
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
@@ -66,7 +66,7 @@ def right_answers(library) -> str:
     quiz = library.quiz("impasse", "walkouts")
     book = library.quizzes("impasse").rulebook
     responses = {q.id: Response(derive(book, q).answer) for q in quiz.questions}
-    return urlencode(encode_answers(quiz.questions, responses))
+    return urlencode(answer_fields(quiz.questions, responses))
 
 
 def worker_rss_mb(master_pid: int) -> list[float]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from parley.accounts.users import create_user
 from parley.cohorts import membership
 from parley.content import Library
-from parley.grading import Question, Response, derive
+from parley.grading import Response, kind_of
 from parley.grading.quiz import grade_quiz
 from parley.learning import attempts, progress
 from parley.models import Cohort, User, utcnow
@@ -57,44 +57,16 @@ def demo_email(name: str) -> str:
     return name.split()[0].lower() + "@" + DEMO_DOMAIN
 
 
-def _wrong_choices(question: Question, book, key, rng) -> tuple[str, ...]:
-    """A plausible wrong response of the same shape as the key."""
-    if question.kind == "best":
-        return (rng.choice([o.strategy_id for o in question.options if o.strategy_id != key[0]]),)
-    if question.kind == "all-that-apply":
-        others = [o.strategy_id for o in question.options if o.strategy_id not in key]
-        return (key[0], *(others[:1]))
-    if question.kind == "commit-or-walk":
-        if key[0] == "commit":
-            reason = next(
-                o.strategy_id
-                for o in question.options
-                if book.strategies[o.strategy_id].kind == "no-agreement"
-            )
-            return ("walk", reason)
-        return ("commit",)
-    if question.kind == "order":
-        return tuple(reversed(key))
-    first = question.steps[0]
-    choice = next(o for o in first.options if o.strategy_id != key[0])
-    path = [choice.strategy_id]
-    step = question.step(choice.next_step) if choice.next_step else None
-    while step is not None:
-        option = step.options[0]
-        path.append(option.strategy_id)
-        step = question.step(option.next_step) if option.next_step else None
-    return tuple(path)
-
-
 def _responses(quiz, book, persona: Persona, rng, improve: float = 0.0) -> dict[str, Response]:
     found = {}
     for question in quiz.questions:
-        key = derive(book, question).answer
+        kind = kind_of(question.kind)
+        key = kind.derive(book, question)
         weak = persona.weak_module is not None and quiz.module_id == persona.weak_module
         right = rng.random() < min(1.0, persona.skill + improve) and not (
             weak and rng.random() < 0.7
         )
-        choices = key if right else _wrong_choices(question, book, key, rng)
+        choices = key.answer if right else kind.plausible_mistake(book, question, key, rng)
         roll = rng.random()
         confidence = "sure" if roll < persona.sure else ("unsure" if roll < 0.85 else "guessing")
         found[question.id] = Response(tuple(choices), confidence)

@@ -3,7 +3,8 @@
 from werkzeug.datastructures import MultiDict
 
 from parley.grading import Response, derive
-from parley.learning.answers import encode_answers, parse_answers
+from parley.learning.answers import parse_answers
+from tests.factories import answer_fields
 from tests.grading.builders import book, option, question, step
 
 
@@ -41,6 +42,6 @@ def test_every_kind_round_trips_through_the_form():
         ),
     )
     responses = {q.id: Response(derive(book(), q).answer, "sure") for q in questions}
-    parsed = parse_answers(questions, book(), MultiDict(encode_answers(questions, responses)))
+    parsed = parse_answers(questions, book(), MultiDict(answer_fields(questions, responses)))
     assert parsed.problems == [] and parsed.missing == [] and parsed.unfinished == []
     assert parsed.responses == responses

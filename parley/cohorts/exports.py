@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from parley.cohorts.readiness import Readiness
-from parley.models import Answer, Attempt, LessonProgress, Membership, User
+from parley.grading.kinds import QuestionKind, stored_kind
+from parley.models import Answer, Attempt, LessonProgress, Membership, QuestionVersion, User
 
 MATRIX_COLUMNS = [
     "learner_name",
@@ -91,8 +92,9 @@ def matrix_rows(readiness: Readiness) -> list[list[Any]]:
     return rows
 
 
-def _answer_query(cohort_id: int):
-    return (
+def _answers(session: Session, cohort_id: int) -> list[tuple[str, str, Attempt, Answer]]:
+    """(name, email, attempt, answer) of every answer the cohort's members gave, in order."""
+    query = (
         select(User.name, User.email, Attempt, Answer)
         .join(Attempt, Answer.attempt_id == Attempt.id)
         .join(User, Attempt.user_id == User.id)
@@ -100,32 +102,54 @@ def _answer_query(cohort_id: int):
         .where(Membership.cohort_id == cohort_id)
         .order_by(User.name, User.id, Attempt.submitted_at, Attempt.id, Answer.position)
     )
+    return [tuple(row) for row in session.execute(query)]
+
+
+def _kinds_by_version(session: Session, answers) -> dict[str, QuestionKind]:
+    """The kind of each question version answered, from its stored snapshot."""
+    version_ids = {answer.question_version_id for *_, answer in answers}
+    if not version_ids:
+        return {}
+    snapshots = session.execute(
+        select(QuestionVersion.id, QuestionVersion.snapshot).where(
+            QuestionVersion.id.in_(version_ids)
+        )
+    )
+    return {version_id: stored_kind(snapshot.get("kind", "")) for version_id, snapshot in snapshots}
+
+
+def rule_ids(answer: Answer) -> list[str]:
+    """The rules an answer's feedback cited, sorted."""
+    return sorted({v["rule"] for v in answer.result.get("verdicts", []) if v.get("rule")})
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds") + "Z"
 
 
 def answer_rows(session: Session, cohort_id: int) -> list[list[Any]]:
     """One row per learner x question x attempt."""
-    rows = []
-    for name, email, attempt, answer in session.execute(_answer_query(cohort_id)):
-        rules = sorted({v["rule"] for v in answer.result.get("verdicts", []) if v.get("rule")})
-        rows.append(
-            [
-                name,
-                email,
-                attempt.id,
-                attempt.course_id,
-                attempt.quiz_id,
-                attempt.submitted_at.isoformat(timespec="seconds") + "Z",
-                answer.position,
-                answer.question_id,
-                answer.question_version_id,
-                "|".join(answer.response),
-                round(answer.score, 4),
-                answer.correct,
-                answer.confidence or "",
-                " ".join(rules),
-            ]
-        )
-    return rows
+    answers = _answers(session, cohort_id)
+    kinds = _kinds_by_version(session, answers)
+    return [
+        [
+            name,
+            email,
+            attempt.id,
+            attempt.course_id,
+            attempt.quiz_id,
+            _timestamp(attempt.submitted_at),
+            answer.position,
+            answer.question_id,
+            answer.question_version_id,
+            kinds[answer.question_version_id].export_text(answer.response),
+            round(answer.score, 4),
+            answer.correct,
+            answer.confidence or "",
+            " ".join(rule_ids(answer)),
+        ]
+        for name, email, attempt, answer in answers
+    ]
 
 
 VERBS = {
@@ -135,94 +159,107 @@ VERBS = {
 }
 
 
-def _timestamp(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds") + "Z"
+def _statement(name: str, email: str, verb: str, activity: str, kind: str, **rest) -> dict:
+    """An xAPI statement: this learner did verb to the activity at address activity."""
+    return {
+        "actor": {"objectType": "Agent", "name": name, "mbox": f"mailto:{email}"},
+        "verb": {"id": VERBS[verb], "display": {"en": verb}},
+        "object": {
+            "objectType": "Activity",
+            "id": activity,
+            "definition": {"type": f"http://adlnet.gov/expapi/activities/{kind}"},
+        },
+        **rest,
+    }
 
 
-def _actor(name: str, email: str) -> dict[str, Any]:
-    return {"objectType": "Agent", "name": name, "mbox": f"mailto:{email}"}
-
-
-def _verb(verb: str) -> dict[str, Any]:
-    return {"id": VERBS[verb], "display": {"en": verb}}
-
-
-def xapi_statements(session: Session, cohort_id: int, base_url: str) -> list[dict[str, Any]]:
-    """Statements for completed lessons, passed modules and answered questions."""
-    base = base_url.rstrip("/")
-    statements: list[dict[str, Any]] = []
-    lessons = session.execute(
+def _completed_lessons(session: Session, cohort_id: int, base: str) -> list[dict[str, Any]]:
+    rows = session.execute(
         select(User.name, User.email, LessonProgress)
         .join(LessonProgress, LessonProgress.user_id == User.id)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.cohort_id == cohort_id, LessonProgress.completed_at.is_not(None))
         .order_by(LessonProgress.completed_at)
     )
-    for name, email, row in lessons:
-        statements.append(
-            {
-                "actor": _actor(name, email),
-                "verb": _verb("completed"),
-                "object": {
-                    "objectType": "Activity",
-                    "id": f"{base}/courses/{row.course_id}/lessons/{row.lesson_id}",
-                    "definition": {"type": "http://adlnet.gov/expapi/activities/lesson"},
-                },
-                "result": {"completion": True},
-                "timestamp": _timestamp(row.completed_at),
-            }
+    return [
+        _statement(
+            name,
+            email,
+            "completed",
+            f"{base}/courses/{row.course_id}/lessons/{row.lesson_id}",
+            "lesson",
+            result={"completion": True},
+            timestamp=_timestamp(row.completed_at),
         )
-    first_passes: dict[tuple[int, str, str], Attempt] = {}
-    answered = []
-    for name, email, attempt, answer in session.execute(_answer_query(cohort_id)):
+        for name, email, row in rows
+    ]
+
+
+def _answered(answers, kinds: dict[str, QuestionKind], base: str) -> list[dict[str, Any]]:
+    statements = []
+    for name, email, attempt, answer in answers:
+        score = round(answer.score, 4)
+        activity = (
+            f"{base}/courses/{attempt.course_id}/quizzes/{attempt.quiz_id}"
+            f"/questions/{answer.question_id}"
+        )
+        result = {
+            "response": kinds[answer.question_version_id].xapi_response(answer.response),
+            "score": {"scaled": score, "raw": score, "min": 0, "max": 1},
+            "success": answer.correct,
+            "extensions": {
+                f"{base}/xapi/extensions/rule-ids": rule_ids(answer),
+                f"{base}/xapi/extensions/confidence": answer.confidence,
+                f"{base}/xapi/extensions/question-version": answer.question_version_id,
+            },
+        }
+        context = {
+            "registration": None,
+            "extensions": {f"{base}/xapi/extensions/attempt-id": attempt.id},
+        }
+        statements.append(
+            _statement(
+                name,
+                email,
+                "answered",
+                activity,
+                "cmi.interaction",
+                result=result,
+                context=context,
+                timestamp=_timestamp(attempt.submitted_at),
+            )
+        )
+    return statements
+
+
+def _first_passes(answers, base: str) -> list[dict[str, Any]]:
+    """Each member's first passing attempt at each module quiz."""
+    first: dict[tuple[int, str, str], tuple[str, str, Attempt]] = {}
+    for name, email, attempt, _answer in answers:
         if attempt.passed and attempt.module_id:
             key = (attempt.user_id, attempt.course_id, attempt.module_id)
-            first_passes.setdefault(key, (name, email, attempt))
-        rules = sorted({v["rule"] for v in answer.result.get("verdicts", []) if v.get("rule")})
-        answered.append(
-            {
-                "actor": _actor(name, email),
-                "verb": _verb("answered"),
-                "object": {
-                    "objectType": "Activity",
-                    "id": f"{base}/courses/{attempt.course_id}/quizzes/{attempt.quiz_id}"
-                    f"/questions/{answer.question_id}",
-                    "definition": {"type": "http://adlnet.gov/expapi/activities/cmi.interaction"},
-                },
-                "result": {
-                    "response": "[,]".join(answer.response),
-                    "score": {
-                        "scaled": round(answer.score, 4),
-                        "raw": round(answer.score, 4),
-                        "min": 0,
-                        "max": 1,
-                    },
-                    "success": answer.correct,
-                    "extensions": {
-                        f"{base}/xapi/extensions/rule-ids": rules,
-                        f"{base}/xapi/extensions/confidence": answer.confidence,
-                        f"{base}/xapi/extensions/question-version": answer.question_version_id,
-                    },
-                },
-                "context": {
-                    "registration": None,
-                    "extensions": {f"{base}/xapi/extensions/attempt-id": attempt.id},
-                },
-                "timestamp": _timestamp(attempt.submitted_at),
-            }
+            first.setdefault(key, (name, email, attempt))
+    return [
+        _statement(
+            name,
+            email,
+            "passed",
+            f"{base}/courses/{attempt.course_id}/modules/{attempt.module_id}",
+            "module",
+            result={"score": {"scaled": round(attempt.score, 4)}, "success": True},
+            timestamp=_timestamp(attempt.submitted_at),
         )
-    for name, email, attempt in first_passes.values():
-        statements.append(
-            {
-                "actor": _actor(name, email),
-                "verb": _verb("passed"),
-                "object": {
-                    "objectType": "Activity",
-                    "id": f"{base}/courses/{attempt.course_id}/modules/{attempt.module_id}",
-                    "definition": {"type": "http://adlnet.gov/expapi/activities/module"},
-                },
-                "result": {"score": {"scaled": round(attempt.score, 4)}, "success": True},
-                "timestamp": _timestamp(attempt.submitted_at),
-            }
-        )
-    return statements + answered
+        for name, email, attempt in first.values()
+    ]
+
+
+def xapi_statements(session: Session, cohort_id: int, base_url: str) -> list[dict[str, Any]]:
+    """Statements for completed lessons, passed modules and answered questions."""
+    base = base_url.rstrip("/")
+    answers = _answers(session, cohort_id)
+    kinds = _kinds_by_version(session, answers)
+    return (
+        _completed_lessons(session, cohort_id, base)
+        + _first_passes(answers, base)
+        + _answered(answers, kinds, base)
+    )

@@ -1,10 +1,9 @@
 """The rule engine and grading: pure Python, imports neither Flask nor SQLAlchemy."""
 
-from parley.grading.derive import DerivationError, Key, derive
-from parley.grading.kinds import GRADERS, ResponseError
+from parley.grading.derive import DerivationError, Key
+from parley.grading.kinds import KINDS, ResponseError, derive, grade, kind_of
 from parley.grading.model import (
     CONFIDENCES,
-    KINDS,
     Condition,
     Fact,
     LessonRef,
@@ -19,13 +18,6 @@ from parley.grading.model import (
     Step,
     Strategy,
 )
-
-
-def grade(book: RuleBook, question: Question, response: Response) -> QuestionResult:
-    """Grade one response; raise ResponseError if it does not fit the question."""
-    key = derive(book, question)
-    return GRADERS[question.kind](book, question, key, response)
-
 
 __all__ = [
     "CONFIDENCES",
@@ -48,4 +40,5 @@ __all__ = [
     "Strategy",
     "derive",
     "grade",
+    "kind_of",
 ]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from parley.grading.derive import DerivationError, derive, merged_facts
+from parley.grading.derive import DerivationError
+from parley.grading.kinds import kind_of
 from parley.grading.model import Option, Question, RuleBook
 from parley.grading.rules import evaluate
 
@@ -35,28 +36,24 @@ def _option_lines(
 
 def explain(book: RuleBook, question: Question) -> list[str]:
     """Return the lines `content explain` prints for one question."""
+    kind = kind_of(question.kind)
     lines = [f"question {question.id} ({question.source}), kind {question.kind}"]
     lines.append(f"objectives: {', '.join(question.objectives)}")
     lines.append("facts:")
     lines += _facts_lines(book, question.facts, "  ")
-    if question.kind == "branching":
-        for step in question.steps:
-            lines.append(f"step {step.id}:")
-            lines += _facts_lines(book, step.facts, "  override ")
-            lines += _option_lines(book, merged_facts(question, step), step.options, "  ")
-    else:
+    situations = kind.situations(question)
+    if situations[0][0] is None:
         lines.append("options and the rules that fired:")
-        lines += _option_lines(book, question.facts, question.options, "  ")
+    for step_id, facts, options in situations:
+        if step_id is not None:
+            lines.append(f"step {step_id}:")
+            step = question.step(step_id)
+            lines += _facts_lines(book, step.facts if step else {}, "  override ")
+        lines += _option_lines(book, facts, options, "  ")
     try:
-        key = derive(book, question)
+        key = kind.derive(book, question)
     except DerivationError as exc:
         lines.append(f"no answer can be derived: {exc}")
         return lines
-    if question.kind == "commit-or-walk":
-        answer = "commit" if key.answer == ("commit",) else f"walk away because {key.answer[1]}"
-    elif question.kind == "branching":
-        answer = "right path: " + " -> ".join(key.answer)
-    else:
-        answer = ", ".join(key.answer)
-    lines.append(f"derived answer: {answer}")
+    lines.append(f"derived answer: {kind.describe(key.answer)}")
     return lines

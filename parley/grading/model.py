@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-KINDS = ("best", "all-that-apply", "commit-or-walk", "order", "branching")
 STRATEGY_KINDS = (
     "strategy",
     "step",
@@ -109,10 +107,6 @@ class RuleBook:
     strategies: Mapping[str, Strategy]
     sequences: Mapping[str, Sequence] = field(default_factory=dict)
     _rules: dict[str, Rule] = field(init=False, repr=False, compare=False)
-    # Each question's derived key, by question id, with the question it was derived for.
-    derived: dict[str, tuple[Question, Any]] = field(
-        init=False, repr=False, compare=False, default_factory=dict
-    )
 
     def __post_init__(self) -> None:
         rules: dict[str, Rule] = {}

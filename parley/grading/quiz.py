@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from parley.grading import grade
+from parley.grading.derive import Key
+from parley.grading.kinds import grade
 from parley.grading.model import Question, QuestionResult, Response, RuleBook
 
 
@@ -25,12 +26,15 @@ def grade_quiz(
     questions: Sequence[Question],
     responses: Mapping[str, Response],
     pass_mark: float,
+    keys: Mapping[str, Key] | None = None,
 ) -> QuizResult:
-    """Grade every question; raise ResponseError (naming the question) if one does not fit."""
+    """Grade every question (against keys by question id, derived where not given); raise
+    ResponseError, naming the question, if a response does not fit."""
+    keys = keys or {}
     results = []
     for number, question in enumerate(questions, start=1):
         try:
-            results.append(grade(book, question, responses[question.id]))
+            results.append(grade(book, question, responses[question.id], keys.get(question.id)))
         except ValueError as exc:
             raise type(exc)(f"Question {number}: {exc}") from exc
     score = sum(r.score for r in results) / len(results) if results else 0.0

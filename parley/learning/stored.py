@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from parley.grading import Question, QuestionResult, Response
+from parley.grading import Question, QuestionResult, Response, kind_of
 
 
 def question_snapshot(question: Question) -> dict[str, Any]:
@@ -59,7 +59,7 @@ def stored_answer(
 ) -> dict[str, Any]:
     """The answer row's columns that come from the question, the response and its grade."""
     return {
-        "response": list(response.choices),
+        "response": kind_of(question.kind).stored_response(response),
         "confidence": response.confidence,
         "score": result.score,
         "correct": result.correct,

@@ -1,6 +1,6 @@
 import pytest
 
-from parley.grading import Response, ResponseError, grade
+from parley.grading import Response, ResponseError, grade, kind_of
 from parley.grading.quiz import grade_quiz
 from tests.grading.builders import book, option, question, step
 
@@ -240,3 +240,23 @@ def test_grading_imports_neither_flask_nor_sqlalchemy():
     )
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert completed.returncode == 0, completed.stderr
+
+
+def test_review_shows_each_branching_step_in_its_own_words():
+    snapshot = {
+        "kind": "branching",
+        "steps": [
+            {
+                "id": "one",
+                "options": [{"id": "apologise", "label": "Say sorry to Ana", "next": "two"}],
+            },
+            {
+                "id": "two",
+                "options": [{"id": "apologise", "label": "Say sorry to Ben", "next": None}],
+            },
+        ],
+    }
+    assert (
+        kind_of("branching").answer_text(snapshot, ["apologise", "apologise"])
+        == "Say sorry to Ana → Say sorry to Ben"
+    )

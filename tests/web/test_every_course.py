@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 from parley.config import PROJECT_ROOT
 from parley.content import load_library
 from parley.grading import Response, derive
-from parley.learning.answers import encode_answers
+from tests.factories import answer_fields
 
 LIBRARY, _ = load_library(PROJECT_ROOT / "courses", PROJECT_ROOT / "quizzes")
 
@@ -29,7 +29,7 @@ def test_a_learner_can_finish_every_course(app, client, auth, course_id):
         responses = {
             q.id: Response(derive(quizzes.rulebook, q).answer, "sure") for q in quiz.questions
         }
-        form = encode_answers(quiz.questions, responses) + [
+        form = answer_fields(quiz.questions, responses) + [
             ("quiz_version", re.search(r'name="quiz_version" value="([^"]+)"', page).group(1)),
             ("submission", re.search(r'name="submission" value="([^"]+)"', page).group(1)),
         ]

@@ -264,24 +264,3 @@ def test_past_reviews_survive_editing_and_removing_the_question(
     client.post("/login", data={"email": "lee@example.com", "password": "a long password"})
     assert client.get(location).status_code == 200
     assert client.get(QUIZ_URL).status_code == 404
-
-
-def test_review_shows_each_branching_step_in_its_own_words():
-    from parley.web.quiz.view import _answer_text
-
-    snapshot = {
-        "kind": "branching",
-        "steps": [
-            {
-                "id": "one",
-                "options": [{"id": "apologise", "label": "Say sorry to Ana", "next": "two"}],
-            },
-            {
-                "id": "two",
-                "options": [{"id": "apologise", "label": "Say sorry to Ben", "next": None}],
-            },
-        ],
-    }
-    assert (
-        _answer_text(snapshot, ["apologise", "apologise"]) == "Say sorry to Ana → Say sorry to Ben"
-    )

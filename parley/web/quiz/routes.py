@@ -11,8 +11,8 @@ from parley.learning import attempts
 from parley.learning.mastery import calibration
 from parley.learning.overview import QuizStatus, quiz_status
 from parley.learning.submissions import Submission, submit_quiz
-from parley.web.quiz.forms import questions_html
-from parley.web.quiz.view import review_items
+from parley.web.quiz.rendered_questions import questions_html
+from parley.web.quiz.view import question_forms, review_items
 from parley.web.support.current import course_or_404, library
 from parley.web.support.pagination import page_number, paginate
 
@@ -39,7 +39,7 @@ def _render_quiz(course, quiz, book, parsed=None, messages=(), token=None, statu
         course=course,
         module=course.module(quiz.module_id) if quiz.module_id else None,
         quiz=quiz,
-        questions_html=questions_html(quiz, book, parsed),
+        questions_html=questions_html(question_forms(quiz.questions, book, parsed)),
         status=_my_status(course, quiz),
         messages=messages,
         token=token or secrets.token_urlsafe(24),
@@ -104,14 +104,6 @@ def attempt(course_id: str, quiz_id: str, attempt_id: int):
     if found is None or found[0].course_id != course_id or found[0].quiz_id != quiz_id:
         abort(404, description="There is no such attempt of yours.")
     row, answers = found
-
-    def lesson_url(lesson_id: str, anchor: str):
-        if lesson_id not in course.lessons_by_id:
-            return None
-        return url_for(
-            "learn.lesson", course_id=course.id, lesson_id=lesson_id, _anchor=anchor or None
-        )
-
     quiz = library().quiz(course_id, quiz_id)
     return render_template(
         "quiz/result.html",
@@ -119,7 +111,7 @@ def attempt(course_id: str, quiz_id: str, attempt_id: int):
         quiz=quiz,
         quiz_title=quiz.title if quiz else quiz_id,
         attempt=row,
-        items=review_items(answers, lesson_url),
+        items=review_items(answers, course),
         calibration=calibration(answers),
         status=_my_status(course, quiz) if quiz else None,
     )

@@ -1,0 +1,191 @@
+"""What every question kind does, and the small types the kinds share.
+
+A kind is one object: how its questions are shaped, how a form answers them, how the rule
+book derives their key, how a response is graded, stored, shown back, exported and debriefed,
+and which template macros draw it. The table of kinds is in `parley.grading.kinds`.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+from parley.grading.debrief import DebriefPart, option_shares
+from parley.grading.derive import Key
+from parley.grading.model import Option, Question, QuestionResult, Response, RuleBook
+
+T = TypeVar("T")
+
+# Reorders one part of a question for display: (part id, items) -> items in the order shown.
+# The part id is the question id for its options, or a step id for a branching step's.
+Arrangement = Callable[[str, Sequence[T]], Sequence[T]]
+
+
+def as_authored(_part: str, items: Sequence[T]) -> Sequence[T]:
+    """Show items in the order the author wrote them."""
+    return items
+
+
+MANY = "\0many"  # what one_value returns when a single-answer field came more than once
+
+
+def one_value(form: Any, name: str) -> str:
+    """The one non-empty value of a form field, "" if none, MANY if more than one."""
+    values = [v for v in form.getlist(name) if v != ""]
+    if len(values) > 1:
+        return MANY
+    return values[0] if values else ""
+
+
+class ResponseError(ValueError):
+    """The response does not fit the question (unknown option, wrong shape); says why."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a submitted form says about one question.
+
+    choices is the complete answer, or None; filled is what the kind shows again in the form;
+    a problem is a message for the learner (without the question number).
+    """
+
+    choices: tuple[str, ...] | None = None
+    filled: Any = None
+    missing: bool = False
+    unfinished: bool = False
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option as a form shows it."""
+
+    id: str
+    label: str
+    checked: bool = False
+    value: str = ""  # what the learner entered for it, such as a place in an order
+
+
+class QuestionKind:
+    """A kind of question. Subclasses set the class attributes and override what differs."""
+
+    name: ClassVar[str]  # what authors write as `kind:`
+    title: ClassVar[str]  # shown above each question of this kind
+    prompt: ClassVar[str]  # the question asked when the author gives none
+
+    # -- authoring --------------------------------------------------------------------------
+    def shape_problem(self, question: Question) -> str | None:
+        """Say what is wrong with the question's options or steps, if anything."""
+        if question.steps or len(question.options) < 2:
+            return "needs at least two options (and no steps)"
+        return None
+
+    def expected(self, expect: tuple[str, ...]) -> tuple[str, ...]:
+        """An author's `expect:` as an answer of this kind."""
+        return expect
+
+    def same_answer(self, expected: tuple[str, ...], derived: tuple[str, ...]) -> bool:
+        return expected == derived
+
+    def describe(self, answer: tuple[str, ...]) -> str:
+        """An answer in words, for authors."""
+        return ", ".join(answer)
+
+    def situations(self, question: Question) -> list[tuple[str | None, dict, tuple[Option, ...]]]:
+        """Each situation the learner decides in: (step id or None, facts, options)."""
+        return [(None, dict(question.facts), question.options)]
+
+    def roles(
+        self, book: RuleBook, question: Question, key: Key
+    ) -> tuple[set[str], set[str]] | None:
+        """(strategies the key holds, strategies offered but not in it), for coverage; None
+        when the question cannot show a strategy as a distractor."""
+        right = set(key.answer)
+        return right, {o.strategy_id for o in question.options} - right
+
+    # -- the rule book ----------------------------------------------------------------------
+    def derive(self, book: RuleBook, question: Question) -> Key:
+        """The answer the rule book gives; raise DerivationError if it gives no clear one."""
+        raise NotImplementedError
+
+    def grade(
+        self, book: RuleBook, question: Question, key: Key, response: Response
+    ) -> QuestionResult:
+        """Grade one response against the key; raise ResponseError if it does not fit."""
+        raise NotImplementedError
+
+    def plausible_mistake(
+        self, book: RuleBook, question: Question, key: Key, rng: random.Random
+    ) -> tuple[str, ...]:
+        """A wrong answer of the same shape as the key, as a demo learner might give."""
+        wrong = [o.strategy_id for o in question.options if o.strategy_id not in key.answer]
+        return (rng.choice(wrong),)
+
+    # -- the form ---------------------------------------------------------------------------
+    def field_names(self, question: Question) -> set[str]:
+        """The answer fields a form of this question may send (confidence aside)."""
+        return {f"q-{question.id}"}
+
+    def read(self, question: Question, book: RuleBook, form: Any) -> Reading:
+        """Read the question's fields from a submitted form (a MultiDict)."""
+        raise NotImplementedError
+
+    def form_body(
+        self, question: Question, book: RuleBook, filled: Any, arrange: Arrangement
+    ) -> Any:
+        """The kind's own part of the form (its choices, steps...), with `filled` shown again;
+        the `take` macro finds it as `q.body`."""
+        picked = set(filled or ())
+        return tuple(
+            Choice(o.strategy_id, o.label, o.strategy_id in picked)
+            for o in arrange(question.id, question.options)
+        )
+
+    def template_source(self) -> str:
+        """The Jinja macros that draw this kind: `take(q)`, and optionally `review(item)`
+        and `debrief(part)` to replace the shared ones. Shipped kinds keep them in a file
+        named like their module, beside it."""
+        source = Path(sys.modules[type(self).__module__].__file__ or "")
+        return source.with_suffix(".html").read_text(encoding="utf-8")
+
+    # -- what is stored, shown back and exported --------------------------------------------
+    def stored_response(self, response: Response) -> list[str]:
+        """The answer as the attempt stores it."""
+        return list(response.choices)
+
+    def answer_text(self, snapshot: Mapping[str, Any], stored: list[str]) -> str:
+        """A stored answer in words, with the labels the learner saw."""
+        labels = {o["id"]: o["label"] for o in snapshot.get("options", [])}
+        return "; ".join(labels.get(choice, choice) for choice in stored)
+
+    def export_text(self, stored: list[str]) -> str:
+        """The stored answer in the answers CSV."""
+        return "|".join(stored)
+
+    def xapi_response(self, stored: list[str]) -> str:
+        """The stored answer as an xAPI result.response (items joined by "[,]")."""
+        return "[,]".join(stored)
+
+    # -- the debrief ------------------------------------------------------------------------
+    def debrief(
+        self, book: RuleBook, question: Question, key: Key, responses: list[list[str]]
+    ) -> list[DebriefPart]:
+        """How a group answered, per option, with the rule behind each; no names."""
+        counts: dict[str, int] = {}
+        for response in responses:
+            for choice in set(response):
+                counts[choice] = counts.get(choice, 0) + 1
+        return [
+            DebriefPart(
+                "Chosen by",
+                "",
+                len(responses),
+                option_shares(
+                    book, question.facts, question.options, set(key.answer), counts, len(responses)
+                ),
+            )
+        ]

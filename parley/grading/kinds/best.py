@@ -1,0 +1,72 @@
+"""Best move: one option is the strongest the rule book recommends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parley.grading.derive import Key, best_of
+from parley.grading.feedback import verdict_for
+from parley.grading.kinds.base import MANY, QuestionKind, Reading, ResponseError, one_value
+from parley.grading.model import Question, QuestionResult, Response, RuleBook
+
+
+def check_known(question: Question, choices: tuple[str, ...]) -> None:
+    """Raise ResponseError naming the first choice that is not one of the question's options."""
+    known = {o.strategy_id for o in question.options}
+    unknown = [c for c in choices if c not in known]
+    if unknown:
+        raise ResponseError(f"'{unknown[0]}' is not an option of this question")
+
+
+def strategy_name(book: RuleBook, strategy_id: str) -> str:
+    return book.strategies[strategy_id].name
+
+
+NOT_AN_OPTION = "one of the answers is not an option here."
+
+
+class BestMove(QuestionKind):
+    name = "best"
+    title = "Best move"
+    prompt = "What is the best move?"
+
+    def derive(self, book: RuleBook, question: Question) -> Key:
+        step = best_of(book, question.facts, question.options)
+        return Key((step.best,), step.outcomes)
+
+    def grade(self, book: RuleBook, question: Question, key: Key, response: Response):
+        if len(response.choices) != 1:
+            raise ResponseError("choose exactly one option")
+        check_known(question, response.choices)
+        chosen, best = response.choices[0], key.answer[0]
+        verdicts = tuple(
+            verdict_for(
+                book,
+                o,
+                key.outcomes[o.strategy_id],
+                chosen=o.strategy_id == chosen,
+                in_key=o.strategy_id == best,
+                key=key.outcomes[best],
+            )
+            for o in question.options
+        )
+        right = chosen == best
+        summary = (
+            f"Right: {strategy_name(book, best)}."
+            if right
+            else f"Not the best move here. The rules point to {strategy_name(book, best)}."
+        )
+        return QuestionResult(question.id, 1.0 if right else 0.0, verdicts, summary, key.answer)
+
+    def read(self, question: Question, book: RuleBook, form: Any) -> Reading:
+        value = one_value(form, f"q-{question.id}")
+        if value == MANY:
+            return Reading(problem="choose only one option.")
+        if not value:
+            return Reading(missing=True)
+        if question.option(value) is None:
+            return Reading(problem=NOT_AN_OPTION)
+        return Reading((value,), filled=(value,))
+
+
+KIND = BestMove()
