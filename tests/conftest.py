@@ -249,3 +249,15 @@ def login_as():
         return client
 
     return login
+
+
+@pytest.fixture
+def unmigrated_database(tmp_path):
+    """An empty database, for tests that run the migrations themselves."""
+    if POSTGRES_URL:
+        reset_postgres_schema(POSTGRES_URL)
+        yield POSTGRES_URL
+        reset_postgres_schema(POSTGRES_URL)
+        command.upgrade(alembic_config(POSTGRES_URL), "head")  # as the other tests expect
+    else:
+        yield f"sqlite:///{tmp_path / 'old.db'}"
