@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from parley.content.errors import ContentReport
-from parley.content.markdown import render
+from parley.content.markdown import Rendered, render
 from parley.content.model import Course, Lesson, Module, Objective
-from parley.content.rendering import (
-    CourseRenders,
-    LessonRenderer,
-    default_lesson_href,
-)
+from parley.content.render_cache import RenderCache
+from parley.content.rendering import render_lessons
 from parley.content.schema import CourseSpec, LessonSpec, ModuleSpec, describe
 from parley.content.yamlfile import load_spec, read_text, split_front_matter
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-LessonHref = Callable[[str, str], str]
 
 
 class Labeller:
@@ -43,69 +39,99 @@ class Labeller:
 
 
 @dataclass(frozen=True)
-class CourseFiles:
-    """What was read of a course that can be loaded; its lessons may still be rendering."""
+class LessonFile:
+    """A lesson file as read: its path, front matter and Markdown body."""
 
-    spec: CourseSpec
-    href: Callable[[str], str]
-    lessons: dict[str, list | None]  # module id: [(path, lesson spec, body)], None if no folder
-    renders: CourseRenders
-
-
-@dataclass(frozen=True)
-class CourseDraft:
-    folder: Path
-    label: Labeller
-    report: ContentReport  # what reading found; added to the caller's report on finishing
-    files: CourseFiles | None  # None when the course cannot be loaded at all
+    path: Path
+    spec: LessonSpec
+    body: str
 
 
-def start_courses(
-    courses_dir: Path,
-    report: ContentReport,
-    renderer: LessonRenderer,
-    lesson_href: LessonHref = default_lesson_href,
-) -> list[CourseDraft]:
-    """Read every course folder and start rendering its lessons; finish with finish_courses."""
+def load_courses(
+    courses_dir: Path, report: ContentReport, cache: RenderCache | None = None
+) -> list[Course]:
+    """Load every course folder (rendering lessons not kept in cache); report problems."""
     label = Labeller(courses_dir)
     if not courses_dir.is_dir():
         report.error(label(courses_dir), "courses folder does not exist")
         return []
-    drafts = []
+    courses = []
     for folder in sorted(p for p in courses_dir.iterdir() if p.is_dir()):
         if folder.name.startswith((".", "_")):
             continue
-        drafts.append(_start_course(folder, label, lesson_href, renderer))
-    return drafts
-
-
-def finish_courses(drafts: list[CourseDraft], report: ContentReport) -> list[Course]:
-    """Wait for each draft's lessons and build its course, adding problems to report."""
-    courses = []
-    for draft in drafts:
-        report.problems.extend(draft.report.problems)
-        if draft.files is not None:
-            courses.append(_finish_course(draft, draft.files, report))
+        course = _load_course(folder, report, label, cache)
+        if course is not None:
+            courses.append(course)
     return courses
 
 
-def _start_course(
-    folder: Path, label: Labeller, lesson_href: LessonHref, renderer: LessonRenderer
-) -> CourseDraft:
-    report = ContentReport()
-    unloadable = CourseDraft(folder, label, report, None)
+def _load_course(
+    folder: Path, report: ContentReport, label: Labeller, cache: RenderCache | None
+) -> Course | None:
+    """Read course.yaml and the lessons, render them (kept ones from cache), build the course."""
     course_id = folder.name
+    spec = _read_course_spec(folder, report, label)
+    if spec is None:
+        return None
+    module_specs: dict[str, ModuleSpec] = {}
+    for module_spec in spec.modules:  # a module listed twice is built once, as first listed
+        module_specs.setdefault(module_spec.id, module_spec)
+
+    lesson_files: dict[str, list[LessonFile]] = {}
+    for module_id in module_specs:
+        module_dir = folder / module_id
+        if not module_dir.is_dir():
+            report.error(
+                label(folder / "course.yaml"), f"module '{module_id}' has no folder {module_id}/"
+            )
+            continue
+        lesson_files[module_id] = _read_lessons(sorted(module_dir.glob("*.md")), report, label)
+
+    bodies = [lesson.body for found in lesson_files.values() for lesson in found]
+    rendered = iter(render_lessons(course_id, bodies, cache))
+    lessons_seen: dict[str, Path] = {}
+    objectives_seen: dict[str, Path] = {}
+    modules = [
+        _build_module(
+            folder,
+            course_id,
+            module_specs[module_id],
+            found,
+            rendered,
+            report,
+            label,
+            lessons_seen,
+            objectives_seen,
+        )
+        for module_id, found in lesson_files.items()
+    ]
+    lessons = {lesson.id: lesson for module in modules for lesson in module.lessons}
+    objectives = {obj.id: obj for lesson in lessons.values() for obj in lesson.objectives}
+    course = Course(
+        id=course_id,
+        title=spec.title,
+        summary=spec.summary,
+        intro_html=_intro_html(folder, report, label),
+        modules=tuple(modules),
+        lessons_by_id=lessons,
+        objectives_by_id=objectives,
+    )
+    _check_lesson_links(course, report, label)
+    return course
+
+
+def _read_course_spec(folder: Path, report: ContentReport, label: Labeller) -> CourseSpec | None:
+    """Read course.yaml; report it and module folders it does not list."""
     spec_path = folder / "course.yaml"
-    if not SLUG.match(course_id):
+    if not SLUG.match(folder.name):
         report.error(label(folder), "course folder name must be lower-case letters, digits and -")
-        return unloadable
+        return None
     if not spec_path.is_file():
         report.error(label(spec_path), "is missing (every course folder needs one)")
-        return unloadable
+        return None
     _, spec = load_spec(spec_path, CourseSpec, report, label(spec_path))
     if spec is None:
-        return unloadable
-
+        return None
     listed = [m.id for m in spec.modules]
     for duplicate in sorted({m for m in listed if listed.count(m) > 1}):
         report.error(label(spec_path), f"module '{duplicate}' is listed twice")
@@ -116,87 +142,25 @@ def _start_course(
                 f"unknown module '{sub.name}': the folder is not listed under modules "
                 f"in {label(spec_path)}",
             )
-
-    def href(lesson_id: str) -> str:
-        return lesson_href(course_id, lesson_id)
-
-    if lesson_href is default_lesson_href:
-        href.default_for = course_id  # lets other processes and the cache rebuild it
-
-    files = {m.id: _lesson_files(folder / m.id) for m in spec.modules}
-    renders = renderer.course(course_id, href, sum(len(p) for p in files.values() if p))
-    lessons: dict[str, list | None] = {}
-    for module_id, paths in files.items():
-        if paths is None:
-            report.error(label(spec_path), f"module '{module_id}' has no folder {module_id}/")
-            lessons[module_id] = None
-            continue
-        lessons[module_id] = found = _read_lessons(paths, report, label)
-        renders.add([body for _, _, body in found])
-    return CourseDraft(folder, label, report, CourseFiles(spec, href, lessons, renders))
+    return spec
 
 
-def _finish_course(draft: CourseDraft, files: CourseFiles, report: ContentReport) -> Course:
-    folder, label, course_id = draft.folder, draft.label, draft.folder.name
-    rendered = iter(files.renders.results())
-    lessons_seen: dict[str, Path] = {}
-    objectives_seen: dict[str, Path] = {}
-    modules = []
-    built: set[str] = set()
-    for module_spec in files.spec.modules:
-        if module_spec.id in built:
-            continue  # listed twice: reported when read, built once
-        built.add(module_spec.id)
-        found = files.lessons[module_spec.id]
-        if found is None:
-            continue
-        modules.append(
-            _build_module(
-                folder,
-                course_id,
-                module_spec,
-                found,
-                rendered,
-                report,
-                label,
-                lessons_seen,
-                objectives_seen,
-            )
-        )
-
+def _intro_html(folder: Path, report: ContentReport, label: Labeller) -> str:
+    """Render the optional intro.md; empty when there is none."""
     intro_path = folder / "intro.md"
-    intro_html = ""
-    if intro_path.is_file():
-        text = read_text(intro_path, report, label(intro_path))
-        intro_html = render(text or "", files.href).html
-
-    lessons = {lesson.id: lesson for module in modules for lesson in module.lessons}
-    objectives = {obj.id: obj for lesson in lessons.values() for obj in lesson.objectives}
-    course = Course(
-        id=course_id,
-        title=files.spec.title,
-        summary=files.spec.summary,
-        intro_html=intro_html,
-        modules=tuple(modules),
-        lessons_by_id=lessons,
-        objectives_by_id=objectives,
-    )
-    _check_lesson_links(course, report, label)
-    return course
+    if not intro_path.is_file():
+        return ""
+    text = read_text(intro_path, report, label(intro_path))
+    return render(text or "", folder.name).html
 
 
-def _lesson_files(module_dir: Path) -> list[Path] | None:
-    """Return a module folder's lesson files in order, or None if the folder is missing."""
-    return sorted(module_dir.glob("*.md")) if module_dir.is_dir() else None
-
-
-def _read_lessons(paths: list[Path], report: ContentReport, label: Labeller) -> list:
-    """Return [(path, lesson spec, body)] of the lesson files that can be read."""
+def _read_lessons(paths: list[Path], report: ContentReport, label: Labeller) -> list[LessonFile]:
+    """Return the lesson files that can be read, reporting those that cannot."""
     found = []
     for path in paths:
         read = _read_lesson(path, report, label)
         if read is not None:
-            found.append((path, *read))
+            found.append(LessonFile(path, *read))
     return found
 
 
@@ -204,8 +168,8 @@ def _build_module(
     folder: Path,
     course_id: str,
     spec: ModuleSpec,
-    found: list,
-    rendered_bodies,
+    found: list[LessonFile],
+    rendered_bodies: Iterator[Rendered],
     report: ContentReport,
     label: Labeller,
     lessons_seen: dict[str, Path],
@@ -213,8 +177,8 @@ def _build_module(
 ) -> Module:
     module_dir = folder / spec.id
     lessons = []
-    for path, lesson_spec, _ in found:
-        rendered = next(rendered_bodies)
+    for lesson_file in found:
+        path, lesson_spec, rendered = lesson_file.path, lesson_file.spec, next(rendered_bodies)
         lesson = Lesson(
             id=lesson_spec.id,
             title=lesson_spec.title,

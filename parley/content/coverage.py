@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from parley.content.model import Course, CourseQuizzes
-from parley.grading import Question, derive
+from parley.grading import kind_of
 
 
 @dataclass(frozen=True)
@@ -22,38 +22,23 @@ class Coverage:
     strategies: dict[str, StrategyCoverage]
 
 
-def _roles(quizzes: CourseQuizzes, question: Question) -> tuple[set[str], set[str]]:
-    """Return (strategies in the key, strategies offered but not in the key)."""
-    key = derive(quizzes.rulebook, question)
-    if question.kind == "branching":
-        right = {step.best for step in key.steps}
-        offered = {o.strategy_id for step in question.steps for o in step.options}
-    else:
-        right = set(key.answer) - {"walk", "commit"}
-        if key.answer == ("commit",):
-            right |= {
-                o.strategy_id
-                for o in question.options
-                if quizzes.rulebook.strategies[o.strategy_id].kind == "commit"
-            }
-        offered = {o.strategy_id for o in question.options}
-    return right, offered - right
-
-
 def coverage(course: Course, quizzes: CourseQuizzes) -> Coverage:
     objectives: dict[str, list[str]] = {objective: [] for objective in course.objectives_by_id}
     right: dict[str, list[str]] = {s: [] for s in quizzes.rulebook.strategies}
     distractor: dict[str, list[str]] = {s: [] for s in quizzes.rulebook.strategies}
-    for question in quizzes.questions:
-        for objective in question.objectives:
-            objectives.setdefault(objective, []).append(question.id)
-        if question.kind == "order":
-            continue  # every step of an order question is in its key: it proves nothing here
-        in_key, others = _roles(quizzes, question)
-        for strategy_id in in_key:
-            right[strategy_id].append(question.id)
-        for strategy_id in others:
-            distractor[strategy_id].append(question.id)
+    for quiz in quizzes.quizzes:
+        for question in quiz.questions:
+            for objective in question.objectives:
+                objectives.setdefault(objective, []).append(question.id)
+            kind = kind_of(question.kind)
+            roles = kind.roles(quizzes.rulebook, question, quiz.keys[question.id])
+            if roles is None:
+                continue  # the kind cannot show a strategy as a distractor
+            in_key, others = roles
+            for strategy_id in in_key:
+                right[strategy_id].append(question.id)
+            for strategy_id in others:
+                distractor[strategy_id].append(question.id)
     strategies = {
         s.id: StrategyCoverage(s.id, s.kind, tuple(right[s.id]), tuple(distractor[s.id]))
         for s in quizzes.rulebook.strategies.values()

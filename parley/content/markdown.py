@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import markdown
 import nh3
 
-from parley.content.inline import use_triggered_inline
 from parley.content.model import TocEntry
 
 EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list", "sane_lists"]
@@ -59,7 +57,6 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
     "th": {"align"},
 }
-TOC_MARKER = "[TOC]"  # a paragraph of just this becomes the lesson's table of contents
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "noopener noreferrer"
 # Built once: nh3.clean converts the allowed sets at every call, most of the cost for a short text.
@@ -91,30 +88,27 @@ def _markdown() -> markdown.Markdown:
     """One converter per thread, reset between documents (building one is costly)."""
     md = getattr(_converter, "md", None)
     if md is None:
-        md = _converter.md = markdown.Markdown(
-            extensions=EXTENSIONS, extension_configs={"toc": {"marker": TOC_MARKER}}
-        )
-        # Prettify only adds newlines between block tags: a fifth of the cost, nothing shown.
+        md = _converter.md = markdown.Markdown(extensions=EXTENSIONS)
+        # Prettify only adds newlines between block tags: 5-10% of rendering, nothing shown.
         md.treeprocessors.deregister("prettify")
-        use_triggered_inline(md)
     return md.reset()
 
 
-def render(text: str, lesson_href: Callable[[str], str] | None = None) -> Rendered:
-    """Render Markdown; rewrite `lesson-id.md#anchor` links with lesson_href."""
+def lesson_url(course_id: str, lesson_id: str) -> str:
+    """Where the app serves a lesson; links between lessons are rewritten to it."""
+    return f"/courses/{course_id}/lessons/{lesson_id}"
+
+
+def render(text: str, course_id: str) -> Rendered:
+    """Render Markdown; `lesson-id.md#anchor` links become links to that lesson of the course."""
     md = _markdown()
-    # Looking for the marker walks the whole tree; most texts cannot contain it. (Markdown
-    # drops STX and ETX before parsing, so a text with either may hide one.)
-    maybe = TOC_MARKER in text or "\x02" in text or "\x03" in text
-    md.treeprocessors["toc"].marker = TOC_MARKER if maybe else ""
     html = md.convert(text)
     links: list[tuple[str, str]] = []
 
     def rewrite(match: re.Match[str]) -> str:
         lesson_id, anchor = match.group(1), match.group(2) or ""
         links.append((lesson_id, anchor.lstrip("#")))
-        target = lesson_href(lesson_id) if lesson_href else lesson_id
-        return f'href="{target}{anchor}"'
+        return f'href="{lesson_url(course_id, lesson_id)}{anchor}"'
 
     html = LESSON_LINK.sub(rewrite, html)
     clean = _SANITISER.clean(html)

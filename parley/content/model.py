@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from parley.grading.derive import Key
 from parley.grading.model import Question, RuleBook
 
 
@@ -93,6 +95,7 @@ class Quiz:
     questions: tuple[Question, ...]
     version: str
     question_versions: dict[str, str] = field(repr=False, compare=False)
+    keys: Mapping[str, Key] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

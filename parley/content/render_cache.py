@@ -26,14 +26,15 @@ from parley.content.markdown import (
     LINK_REL,
     URL_SCHEMES,
     Rendered,
+    lesson_url,
 )
 from parley.content.model import TocEntry
 
 FORMAT = 1  # bump whenever render() changes in a way the markers below do not show
 
 
-def rendering_stamp(link_base: str) -> str:
-    """A fingerprint of everything besides the Markdown that shapes the rendered HTML."""
+def rendering_stamp(course_id: str) -> str:
+    """A fingerprint of everything besides the Markdown that shapes a course's lesson HTML."""
     markers = (
         FORMAT,
         markdown.__version__,
@@ -44,7 +45,7 @@ def rendering_stamp(link_base: str) -> str:
         sorted(URL_SCHEMES),
         LINK_REL,
         LESSON_LINK.pattern,
-        link_base,
+        lesson_url(course_id, ""),
     )
     return hashlib.sha256(repr(markers).encode()).hexdigest()[:24]
 

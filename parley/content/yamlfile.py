@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from parley.content.errors import ContentError, ContentReport
+from parley.content.errors import ContentReport
 from parley.content.schema import describe
 
 T = TypeVar("T", bound=BaseModel)
@@ -86,28 +86,3 @@ def load_spec(
     except ValidationError as exc:
         report.error(label, describe(exc))
         return data, None
-
-
-class SpecFiles:
-    """YAML files read and validated ahead of need, say while lessons render elsewhere."""
-
-    def __init__(self) -> None:
-        self._read: dict[tuple[Path, type], tuple[Any, Any, list[ContentError]]] = {}
-
-    def read_ahead(self, path: Path, model: type[T], label: str) -> T | None:
-        """Read and validate path now; return the spec, or None if it has problems."""
-        report = ContentReport()
-        data, spec = load_spec(path, model, report, label)
-        self._read[(path, model)] = (data, spec, report.problems)
-        return spec
-
-    def load(
-        self, path: Path, model: type[T], report: ContentReport, label: str
-    ) -> tuple[Any, T | None]:
-        """Return what load_spec would, from the read-ahead copy if there is one."""
-        ahead = self._read.pop((path, model), None)
-        if ahead is None:
-            return load_spec(path, model, report, label)
-        data, spec, problems = ahead
-        report.problems.extend(problems)
-        return data, spec

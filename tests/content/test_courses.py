@@ -191,35 +191,6 @@ def test_content_check_passes_on_the_shipped_content():
     assert "0 errors" in output.strip().splitlines()[-1]
 
 
-def test_rendering_on_several_cores_gives_the_same_lessons(make_course, monkeypatch):
-    import parley.content.rendering as rendering
-
-    root = make_course(modules={"basics": ["one-lesson", "two-lesson", "three-lesson"]})
-    serial = load_library(root)[0].course("demo")
-    monkeypatch.setattr(rendering, "PARALLEL_FROM", 2)
-    parallel = load_library(root)[0].course("demo")
-    assert [(lesson.id, lesson.html, lesson.toc) for lesson in parallel.lessons] == [
-        (lesson.id, lesson.html, lesson.toc) for lesson in serial.lessons
-    ]
-
-
-def test_loading_leaves_the_cycle_collector_as_it_found_it(make_course, tmp_path):
-    import gc
-
-    root = make_course()
-    assert gc.isenabled()
-    load_library(root)
-    assert gc.isenabled()
-    load_library(tmp_path / "no-such-folder")
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        load_library(root)
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-
-
 def test_problems_are_reported_module_by_module_in_course_order(make_course):
     import shutil
 

@@ -1,4 +1,5 @@
-"""Rendered lessons are kept between loads, and reused only when nothing about them changed."""
+"""Rendered lessons are kept between loads and reused only when nothing about them changed;
+many lessons render in worker processes, to the same HTML."""
 
 import pytest
 
@@ -8,18 +9,37 @@ from parley.content.library import load_library
 from tests.content_files import LESSON_BODY, lesson_front, write_lesson
 
 
-@pytest.fixture
-def renders(monkeypatch):
-    """Count the lessons actually rendered from Markdown."""
+def count_renders(monkeypatch) -> list[str]:
+    """Record each lesson body rendered from Markdown in this process."""
     calls = []
     real = rendering.render
 
-    def counting(body, href=None):
+    def counting(body, course_id):
         calls.append(body)
-        return real(body, href)
+        return real(body, course_id)
 
     monkeypatch.setattr(rendering, "render", counting)
     return calls
+
+
+def render_in_worker_processes(monkeypatch) -> list:
+    """Render in worker processes from two lessons on, as on two cores; record each pool."""
+    pools = []
+
+    class RecordedPool(rendering.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            pools.append(self)
+
+    monkeypatch.setattr(rendering, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(rendering.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(rendering, "ProcessPoolExecutor", RecordedPool)
+    return pools
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    return count_renders(monkeypatch)
 
 
 def course_of_distinct_lessons(make_course, lesson_ids):
@@ -77,42 +97,36 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_time(make_course, tmp_
     assert len(renders) == 4
 
 
-@pytest.fixture
-def submitted(monkeypatch):
-    """Record the lesson bodies sent to worker processes, rendering on two for a few lessons."""
-    sent = []
-    real = rendering.LessonRenderer.submit
-
-    def recording(self, course_id, bodies):
-        sent.extend(bodies)
-        return real(self, course_id, bodies)
-
-    monkeypatch.setattr(rendering, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(rendering.LessonRenderer, "submit", recording)
-    return sent
-
-
-def test_lessons_rendered_on_several_cores_are_kept_for_the_next_start(
-    make_course, tmp_path, renders, submitted
-):
+def test_lessons_rendered_in_worker_processes_are_the_same(make_course, monkeypatch):
     root = course_of_distinct_lessons(make_course, ["first-lesson", "second-lesson", "third"])
-    cache = tmp_path / "render-cache"
-    first = load(root, cache)
-    assert len(submitted) == 3 and renders == []
-    assert load(root, cache) == first == load(root, None)
-    assert len(submitted) == 3 + 3  # only the load without a cache rendered anything
-    assert renders == []
-
-
-def test_one_changed_lesson_is_rendered_here_not_in_a_process_pool(
-    make_course, tmp_path, renders, submitted
-):
-    root = course_of_distinct_lessons(make_course, ["first-lesson", "second-lesson", "third"])
-    cache = tmp_path / "render-cache"
-    load(root, cache)
     write_lesson(
-        root / "demo" / "basics" / "03-third.md", lesson_front("third"), LESSON_BODY + "\nNew.\n"
+        root / "demo" / "basics" / "03-third.md",
+        lesson_front("third"),
+        "## About {#about}\n\nSee [the first](first-lesson.md#first) and **this**.\n",
     )
-    changed = load(root, cache)
-    assert len(submitted) == 3 and len(renders) == 1
-    assert "New." in changed.course("demo").lessons_by_id["third"].html
+    here = load(root, None).course("demo")
+    pools = render_in_worker_processes(monkeypatch)
+    in_workers = load(root, None).course("demo")
+    assert len(pools) == 1
+    assert [
+        (lesson.id, lesson.html, lesson.toc, lesson.links) for lesson in in_workers.lessons
+    ] == [(lesson.id, lesson.html, lesson.toc, lesson.links) for lesson in here.lessons]
+    assert (
+        '<a href="/courses/demo/lessons/first-lesson#first" rel="noopener noreferrer">the first</a>'
+        in in_workers.lessons_by_id["third"].html
+    )
+
+
+def test_lessons_rendered_in_worker_processes_are_kept_for_the_next_start(
+    make_course, tmp_path, monkeypatch
+):
+    root = course_of_distinct_lessons(make_course, ["first-lesson", "second-lesson", "third"])
+    cache = tmp_path / "render-cache"
+    with monkeypatch.context() as patch:
+        pools = render_in_worker_processes(patch)
+        first = load(root, cache)
+    assert len(pools) == 1
+    assert first == load(root, None)
+    rendered = count_renders(monkeypatch)
+    assert load(root, cache) == first
+    assert rendered == []
