@@ -35,7 +35,7 @@ from bench.seed import seed  # noqa: E402
 from parley import create_app  # noqa: E402
 from parley.cli import alembic_config  # noqa: E402
 from parley.extensions import db  # noqa: E402
-from parley.grading import Response, derive  # noqa: E402
+from parley.grading import Response  # noqa: E402
 from tests.factories import answer_fields  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))  # per paired run
@@ -64,8 +64,7 @@ def free_port() -> int:
 
 def right_answers(library) -> str:
     quiz = library.quiz("impasse", "walkouts")
-    book = library.quizzes("impasse").rulebook
-    responses = {q.id: Response(derive(book, q).answer) for q in quiz.questions}
+    responses = {q.id: Response(quiz.keys[q.id].answer) for q in quiz.questions}
     return urlencode(answer_fields(quiz.questions, responses))
 
 
@@ -288,7 +287,8 @@ def main() -> int:
         f"median of {content['rounds']}: first load {content['seconds']:.2f} s "
         f"({first[0]:.2f}-{first[1]:.2f}), restart with rendered lessons kept "
         f"{content['restart_seconds']:.2f} s ({restart[0]:.2f}-{restart[1]:.2f}); "
-        "target < 2 s" + (" ok" if content["seconds"] < 2 else " MISS")
+        + ("ok" if content["seconds"] <= 3 and content["restart_seconds"] <= 0.5 else "MISS")
+        + " (targets: first load <= 3 s, restart <= 0.5 s)"
     )
     print(f"worker resident memory after the run: {rss} MB (target < 150 MB each)")
     (ROOT / "bench" / "results.json").write_text(json.dumps(rows, indent=2) + "\n")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from parley.content import Library
-from parley.grading import Response, derive
+from parley.grading import Response
 from parley.grading.quiz import grade_quiz
 from parley.learning.stored import question_snapshot, result_record
 from parley.models import (
@@ -124,18 +124,18 @@ def seed(session: Session, library: Library) -> dict:
         for variant in range(3):
             responses = {}
             for question in quiz.questions:
-                key = derive(book, question).answer
+                key = quiz.keys[question.id].answer
                 responses[question.id] = Response(tuple(key), "sure")
             if variant:  # a worse variant: one question wrong per variant
                 question = quiz.questions[variant]
                 wrong = [
                     o.strategy_id
                     for o in question.options
-                    if o.strategy_id not in derive(book, question).answer
+                    if o.strategy_id not in quiz.keys[question.id].answer
                 ][:1]
                 if question.kind == "best" and wrong:
                     responses[question.id] = Response(tuple(wrong), "unsure")
-            graded = grade_quiz(book, quiz.questions, responses, quiz.pass_mark)
+            graded = grade_quiz(book, quiz.questions, responses, quiz.pass_mark, quiz.keys)
             graded_sets.append((quiz, responses, graded))
     session.execute(
         insert(QuestionVersion),

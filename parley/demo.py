@@ -60,8 +60,7 @@ def demo_email(name: str) -> str:
 def _responses(quiz, book, persona: Persona, rng, improve: float = 0.0) -> dict[str, Response]:
     found = {}
     for question in quiz.questions:
-        kind = kind_of(question.kind)
-        key = kind.derive(book, question)
+        kind, key = kind_of(question.kind), quiz.keys[question.id]
         weak = persona.weak_module is not None and quiz.module_id == persona.weak_module
         right = rng.random() < min(1.0, persona.skill + improve) and not (
             weak and rng.random() < 0.7
@@ -147,7 +146,9 @@ def build_demo(
         for taken, quiz in enumerate(module_quizzes[: persona.quizzes]):
             for retake in range(1 + persona.retakes):
                 responses = _responses(quiz, quizzes.rulebook, persona, rng, 0.3 * retake)
-                graded = grade_quiz(quizzes.rulebook, quiz.questions, responses, quiz.pass_mark)
+                graded = grade_quiz(
+                    quizzes.rulebook, quiz.questions, responses, quiz.pass_mark, quiz.keys
+                )
                 attempts.record_attempt(
                     session,
                     user_id=learner.id,

@@ -73,7 +73,7 @@ def submit_quiz(
     if messages:
         return Submission(parsed=parsed, status=400, messages=messages)
     try:
-        graded = grade_quiz(book, quiz.questions, parsed.responses, quiz.pass_mark)
+        graded = grade_quiz(book, quiz.questions, parsed.responses, quiz.pass_mark, quiz.keys)
     except ResponseError as exc:
         return Submission(parsed=parsed, status=400, messages=[str(exc)])
     attempt_id = attempts.record_attempt(
