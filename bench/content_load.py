@@ -86,7 +86,7 @@ def write_content(root: Path, lessons: int = 1000, questions: int = 500) -> tupl
                     "id": f"q-{m:02d}-{q:03d}",
                     "kind": "best",
                     "objectives": [f"objective-{m * 50 + q % 50:04d}-0"],
-                    "scenario": f"Scenario {q} with some **Markdown**.",
+                    "scenario": f"Scenario {m}-{q} with some **Markdown**.",  # each its own
                     "facts": {"mood": "calm"},
                     "options": [
                         {"strategy": f"strategy-{s}", "feedback": "Why."} for s in range(4)

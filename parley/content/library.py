@@ -51,7 +51,7 @@ def load_library(
     quizzes_dir: Path | None = None,
     render_cache_dir: str | Path | None = None,
 ) -> tuple[Library, ContentReport]:
-    """Load all content (reusing lessons kept in render_cache_dir); return it and the report."""
+    """Load all content (reusing Markdown kept in render_cache_dir); return it and the report."""
     report = ContentReport()
     cache = RenderCache(Path(render_cache_dir)) if render_cache_dir else None
     courses = load_courses(Path(courses_dir), report, cache)
@@ -59,7 +59,7 @@ def load_library(
     quizzes = {}
     if quizzes_dir is not None:
         quiz_root = Path(quizzes_dir)
-        quizzes = load_quizzes(quiz_root, by_id, report, Labeller(quiz_root))
+        quizzes = load_quizzes(quiz_root, by_id, report, Labeller(quiz_root), cache)
     objectives = {
         quiz.question_versions[question.id]: question.objectives
         for found in quizzes.values()

@@ -1,4 +1,4 @@
-"""Render a course's lesson bodies, reusing those kept in the render cache."""
+"""Render a course's Markdown (lessons, scenarios), reusing what the render cache kept."""
 
 from __future__ import annotations
 
@@ -16,17 +16,49 @@ PARALLEL_FROM = 200  # lessons to render in one course
 CHUNK = 16  # lessons per task sent to a worker
 
 
+class CourseRenders:
+    """A course's Markdown rendered for one load: what the render cache kept under `name`, and
+    what this load rendered. `save` keeps exactly the texts this load used."""
+
+    def __init__(self, course_id: str, cache: RenderCache | None, name: str | None = None):
+        self.course_id = course_id
+        self.cache = cache
+        self.name = name or course_id
+        self.stamp = rendering_stamp(course_id)
+        self.kept = cache.read(self.name, self.stamp) if cache else {}
+        self.used: dict[str, Rendered] = {}
+
+    def missing(self, texts: list[str]) -> list[str]:
+        """The texts, once each, that the cache did not keep."""
+        return list(
+            {body_key(text): text for text in texts if body_key(text) not in self.kept}.values()
+        )
+
+    def rendered(self, text: str) -> Rendered:
+        """The text's rendering: kept, or rendered now."""
+        key = body_key(text)
+        found = self.used.get(key) or self.kept.get(key) or render(text, self.course_id)
+        self.used[key] = found
+        return found
+
+    def add(self, texts: list[str], renderings: list[Rendered]) -> None:
+        """Take renderings made elsewhere (in worker processes), one per text."""
+        for text, rendering in zip(texts, renderings, strict=True):
+            self.used[body_key(text)] = rendering
+
+    def save(self) -> None:
+        if self.cache is not None and self.used.keys() != self.kept.keys():
+            self.cache.write(self.name, self.stamp, self.used)
+
+
 def render_lessons(course_id: str, bodies: list[str], cache: RenderCache | None) -> list[Rendered]:
     """Return one rendering per body, in order; keep exactly these for the next start."""
-    keys = [body_key(body) for body in bodies]
-    stamp = rendering_stamp(course_id)
-    kept = cache.read(course_id, stamp) if cache else {}
-    missing = {key: body for key, body in zip(keys, bodies, strict=True) if key not in kept}
-    rendered = _render_all(course_id, list(missing.values()))
-    found = kept | dict(zip(missing, rendered, strict=True))
-    if cache and set(kept) != set(keys):
-        cache.write(course_id, stamp, {key: found[key] for key in keys})
-    return [found[key] for key in keys]
+    renders = CourseRenders(course_id, cache)
+    missing = renders.missing(bodies)
+    renders.add(missing, _render_all(course_id, missing))
+    found = [renders.rendered(body) for body in bodies]
+    renders.save()
+    return found
 
 
 def _render_all(course_id: str, bodies: list[str]) -> list[Rendered]:

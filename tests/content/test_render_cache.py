@@ -5,6 +5,7 @@ import pytest
 
 import parley.content.render_cache as render_cache
 import parley.content.rendering as rendering
+from parley.config import PROJECT_ROOT
 from parley.content.library import load_library
 from tests.content_files import LESSON_BODY, lesson_front, write_lesson
 
@@ -130,3 +131,19 @@ def test_lessons_rendered_in_worker_processes_are_kept_for_the_next_start(
     rendered = count_renders(monkeypatch)
     assert load(root, cache) == first
     assert rendered == []
+
+
+def test_scenarios_are_kept_too_and_a_restart_renders_none(tmp_path, renders):
+    cache = tmp_path / "render-cache"
+    courses, quizzes = PROJECT_ROOT / "courses", PROJECT_ROOT / "quizzes"
+    first, report = load_library(courses, quizzes, render_cache_dir=cache)
+    assert not report.errors
+    scenarios = {q.scenario for found in first.quizzes_by_course.values() for q in found.questions}
+    assert scenarios <= set(renders)
+    assert (cache / "impasse.scenarios.json").is_file()
+    renders.clear()
+    again, _ = load_library(courses, quizzes, render_cache_dir=cache)
+    assert renders == []
+    assert [q.scenario_html for q in again.quizzes("impasse").questions] == [
+        q.scenario_html for q in first.quizzes("impasse").questions
+    ]
