@@ -94,13 +94,13 @@ def register_handlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from parley.web.badges import register_badges
-    from parley.web.links import register_remembered_links
-    from parley.web.quiz.forms import register_blank_forms
+    from parley.learning.status import Status
+    from parley.web.quiz.kind_templates import register_kind_templates
+    from parley.web.quiz.rendered_questions import register_rendered_questions
 
-    register_remembered_links(app)
-    register_badges(app)
-    register_blank_forms(app)
+    app.jinja_env.globals["Status"] = Status  # macros.html gives each status its words and look
+    register_kind_templates(app)
+    register_rendered_questions(app)
 
 
 def register_cli(app: Flask) -> None:

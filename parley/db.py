@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import CursorResult, Engine, Executable, create_engine, event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -32,13 +32,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-
-
-def run_statement(session: Session, statement: Executable, **params: Any) -> CursorResult:
-    """Execute a prebuilt Core statement in the session's transaction, past the ORM layer."""
-    # Hot paths build their statements once at import, with bind parameters, so a request
-    # skips statement construction, cache-key generation and ORM row handling.
-    return session.connection().execute(statement, params)
 
 
 class Database:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -21,7 +20,7 @@ class Base(DeclarativeBase):
     pass
 
 
-class User(UserMixin, Base):
+class User(Base):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,13 +30,6 @@ class User(UserMixin, Base):
     role: Mapped[str] = mapped_column(String(20), default="learner")
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    @property
-    def is_instructor(self) -> bool:
-        return self.role == "instructor"
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
 
 
 class LessonProgress(Base):

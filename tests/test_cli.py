@@ -4,7 +4,7 @@ from parley.extensions import db
 from parley.models import User
 
 
-def test_users_create_reads_password_from_stdin(app, runner, auth):
+def test_users_create_reads_password_from_stdin(runner, auth):
     result = runner.invoke(
         args=[
             "users",

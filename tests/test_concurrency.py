@@ -60,7 +60,7 @@ def hidden(page: str, name: str) -> str:
 
 
 @pytest.fixture
-def server(quiz_app, app_config, tmp_path, make_user):
+def server(app_config, tmp_path, make_user):
     for n in range(LEARNERS):
         make_user(email=f"c{n}@example.com")
     port = free_port()

@@ -1,20 +1,30 @@
 """Progress is kept per account and keyed by stable ids."""
 
+import re
+
+from sqlalchemy import select
+
 from parley import create_app
+from parley.extensions import db
+from parley.learning import progress
+from parley.models import User
 from tests.content_files import lesson_front, write_lesson
 
 
-def test_opening_a_lesson_records_first_and_last_opened(app, client, auth):
-    from parley.extensions import db
-    from parley.learning import progress
+def states_of(app, email: str) -> dict:
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.email == email))
+        return progress.lesson_states(db.session, user_id)
 
+
+def test_opening_a_lesson_records_first_and_last_opened(app, client, auth):
     auth.register()
     client.get("/courses/impasse/lessons/impasse-defined")
     client.get("/courses/impasse/lessons/impasse-defined")
-    with app.app_context():
-        (state,) = progress.lesson_states(db.session, 1).values()
-        assert state.first_opened_at <= state.last_opened_at
-        assert state.completed_at is None
+    (state,) = states_of(app, "ana@example.com").values()
+    assert state.lesson_id == "impasse-defined"
+    assert state.first_opened_at <= state.last_opened_at
+    assert state.completed_at is None
 
 
 def test_mark_complete_updates_module_and_course_progress(client, auth):
@@ -22,22 +32,18 @@ def test_mark_complete_updates_module_and_course_progress(client, auth):
     response = client.post("/courses/impasse/lessons/impasse-defined/complete")
     assert response.status_code == 302
     module_page = client.get("/courses/impasse/modules/what-is-impasse").text
-    assert 'value="33"' in module_page  # 1 of 3 lessons
-    assert "completed" in module_page
+    assert 'value="33" aria-label="Module progress"' in module_page  # 1 of 3 lessons
+    badges = re.findall(r'<span class="badge badge-([a-z-]+)">([a-z ]+)</span>', module_page)
+    assert badges == [("completed", "completed")] + [("not-started", "not started")] * 2
 
 
 def test_completing_twice_keeps_the_first_completion_time(app, client, auth):
-    from parley.extensions import db
-    from parley.learning import progress
-
     auth.register()
     client.post("/courses/impasse/lessons/impasse-defined/complete")
-    with app.app_context():
-        first = next(iter(progress.lesson_states(db.session, 1).values())).completed_at
+    (first,) = states_of(app, "ana@example.com").values()
     client.post("/courses/impasse/lessons/impasse-defined/complete")
-    with app.app_context():
-        again = next(iter(progress.lesson_states(db.session, 1).values())).completed_at
-    assert again == first
+    (again,) = states_of(app, "ana@example.com").values()
+    assert first.completed_at is not None and again.completed_at == first.completed_at
 
 
 def test_progress_is_per_account(client, auth):
@@ -46,7 +52,7 @@ def test_progress_is_per_account(client, auth):
     auth.logout()
     auth.register(email="two@example.com")
     page = client.get("/courses/impasse/modules/what-is-impasse").text
-    assert 'value="0"' in page
+    assert 'value="0" aria-label="Module progress"' in page
 
 
 def _content(make_course, title: str, order: list[str], module: str = "basics"):
@@ -83,13 +89,10 @@ def test_progress_survives_retitling_reordering_and_moving(app_config, tmp_path,
     client.post("/login", data={"email": "a@example.com", "password": "a long password"})
     page = client.get("/courses/demo/modules/later").text
     assert "A brand new title" in page
-    assert 'value="50"' in page  # 1 of the 2 lessons now in "later"
+    assert 'value="50" aria-label="Module progress"' in page  # 1 of the 2 lessons in "later"
 
 
 def test_removed_lesson_keeps_its_history(app_config, tmp_path, make_course):
-    from parley.extensions import db
-    from parley.learning import progress
-
     root = make_course(modules={"basics": ["kept-lesson", "doomed-lesson"]})
     app_config.update(COURSES_DIR=str(root), QUIZZES_DIR=str(tmp_path / "no-quizzes"))
     app = create_app(app_config)
@@ -106,5 +109,4 @@ def test_removed_lesson_keeps_its_history(app_config, tmp_path, make_course):
     client.post("/login", data={"email": "a@example.com", "password": "a long password"})
     assert client.get("/dashboard").status_code == 200
     assert client.get("/courses/demo/lessons/doomed-lesson").status_code == 404
-    with app.app_context():
-        assert ("demo", "doomed-lesson") in progress.lesson_states(db.session, 1)
+    assert ("demo", "doomed-lesson") in states_of(app, "a@example.com")

@@ -1,19 +1,16 @@
-"""Flask-Login's user loader: a session id is "<user id>:<session version>"."""
+"""The signed-in account, and its session id: "<user id>:<session version>".
+
+Changing the password adds one to the session version, which ends every other session.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flask_login import UserMixin
-from sqlalchemy import bindparam, select
 
-from parley.db import run_statement
 from parley.extensions import db
 from parley.models import User
-
-_ACCOUNT = select(User.id, User.name, User.email, User.role, User.session_version).where(
-    User.id == bindparam("user_id")
-)
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,6 +23,10 @@ class SignedIn(UserMixin):
     role: str
     session_version: int
 
+    @classmethod
+    def of(cls, user: User) -> SignedIn:
+        return cls(user.id, user.name, user.email, user.role, user.session_version)
+
     @property
     def is_instructor(self) -> bool:
         return self.role == "instructor"
@@ -34,11 +35,21 @@ class SignedIn(UserMixin):
         return f"{self.id}:{self.session_version}"
 
 
-def load_user(session_id: str) -> SignedIn | None:
+def _parse_session_id(session_id: str) -> tuple[int, int] | None:
+    """(user id, session version) from what get_id wrote, or None if it is malformed."""
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    row = run_statement(db.session, _ACCOUNT, user_id=int(user_id)).first()
-    if row is None or row.session_version != int(version):
+    return int(user_id), int(version)
+
+
+def load_user(session_id: str) -> SignedIn | None:
+    """Flask-Login's user loader: the account, if its session version still matches."""
+    parsed = _parse_session_id(session_id)
+    if parsed is None:
         return None
-    return SignedIn(*row)
+    user_id, version = parsed
+    user = db.session.get(User, user_id)
+    if user is None or user.session_version != version:
+        return None
+    return SignedIn.of(user)

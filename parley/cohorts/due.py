@@ -8,9 +8,7 @@ from datetime import date
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from parley.cohorts.readiness import is_ready
 from parley.content import Library
-from parley.db import run_statement
 from parley.learning.overview import CourseOverview, ModuleOverview
 from parley.models import Assignment, Cohort, DueDateOverride, Membership
 
@@ -34,33 +32,33 @@ class CohortDue:
 
     @property
     def done(self) -> int:
-        return sum(
-            1
-            for item in self.items
-            if is_ready(item.overview.status, item.overview.quiz is not None)
-        )
+        return sum(1 for item in self.items if item.overview.ready)
 
 
+_cohort, _assignment = Cohort.__table__, Assignment.__table__
+_membership, _override = Membership.__table__, DueDateOverride.__table__
+# Core, built once: the dashboard reads it; built per request through the ORM, 0.3 ms more,
+# a tenth of the page (make bench, learner dashboard).
 _DUE = (
     select(
-        Cohort.id,
-        Cohort.name,
-        Cohort.workshop_date,
-        Assignment.id.label("assignment_id"),
-        Assignment.course_id,
-        Assignment.module_id,
-        Assignment.due_date,
-        DueDateOverride.due_date.label("extended_to"),
+        _cohort.c.id,
+        _cohort.c.name,
+        _cohort.c.workshop_date,
+        _assignment.c.id.label("assignment_id"),
+        _assignment.c.course_id,
+        _assignment.c.module_id,
+        _assignment.c.due_date,
+        _override.c.due_date.label("extended_to"),
     )
-    .join(Membership, Membership.cohort_id == Cohort.id)
-    .outerjoin(Assignment, Assignment.cohort_id == Cohort.id)
+    .join(_membership, _membership.c.cohort_id == _cohort.c.id)
+    .outerjoin(_assignment, _assignment.c.cohort_id == _cohort.c.id)
     .outerjoin(
-        DueDateOverride,
-        (DueDateOverride.assignment_id == Assignment.id)
-        & (DueDateOverride.user_id == bindparam("user_id")),
+        _override,
+        (_override.c.assignment_id == _assignment.c.id)
+        & (_override.c.user_id == bindparam("user_id")),
     )
-    .where(Membership.user_id == bindparam("user_id"))
-    .order_by(Cohort.workshop_date, Cohort.id, Assignment.due_date, Assignment.id)
+    .where(_membership.c.user_id == bindparam("user_id"))
+    .order_by(_cohort.c.workshop_date, _cohort.c.id, _assignment.c.due_date, _assignment.c.id)
 )
 
 
@@ -75,7 +73,7 @@ def due_for(
     found: list[CohortDue] = []
     cohort: tuple | None = None
     items: list[DueItem] = []
-    for row in run_statement(session, _DUE, user_id=user_id):
+    for row in session.execute(_DUE, {"user_id": user_id}):
         if cohort is None or row.id != cohort[0]:
             if cohort is not None:
                 found.append(_cohort_due(cohort, items, today))
@@ -87,10 +85,13 @@ def due_for(
         if module is None or library.course(row.course_id) is None:
             continue
         due = row.extended_to or row.due_date
-        ready = is_ready(module.status, module.quiz is not None)
         items.append(
             DueItem(
-                row.course_id, module, due, row.extended_to is not None, due < today and not ready
+                row.course_id,
+                module,
+                due,
+                row.extended_to is not None,
+                due < today and not module.ready,
             )
         )
     if cohort is not None:

@@ -6,11 +6,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from parley.content import Course
-from parley.db import run_statement
 from parley.models import Assignment, Cohort, DueDateOverride, Membership, User
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -171,27 +170,24 @@ class AssignmentRow:
     due_date: date
 
 
-_ASSIGNMENTS = (
-    select(Assignment.id, Assignment.course_id, Assignment.module_id, Assignment.due_date)
-    .where(Assignment.cohort_id == bindparam("cohort_id"))
-    .order_by(Assignment.id)
-)
-_OVERRIDES = (
-    select(DueDateOverride.assignment_id, DueDateOverride.user_id, DueDateOverride.due_date)
-    .join(Assignment, DueDateOverride.assignment_id == Assignment.id)
-    .where(Assignment.cohort_id == bindparam("cohort_id"))
-)
-
-
 def assignments_of(session: Session, cohort_id: int) -> list[AssignmentRow]:
-    return [
-        AssignmentRow(*row) for row in run_statement(session, _ASSIGNMENTS, cohort_id=cohort_id)
-    ]
+    """The cohort's assignments, oldest first."""
+    rows = session.execute(
+        select(Assignment.id, Assignment.course_id, Assignment.module_id, Assignment.due_date)
+        .where(Assignment.cohort_id == cohort_id)
+        .order_by(Assignment.id)
+    )
+    return [AssignmentRow(*row) for row in rows]
 
 
 def overrides_of(session: Session, cohort_id: int) -> dict[tuple[int, int], date]:
     """Return {(assignment id, user id): due date} for a cohort."""
-    return {(a, u): d for a, u, d in run_statement(session, _OVERRIDES, cohort_id=cohort_id)}
+    rows = session.execute(
+        select(DueDateOverride.assignment_id, DueDateOverride.user_id, DueDateOverride.due_date)
+        .join(Assignment, DueDateOverride.assignment_id == Assignment.id)
+        .where(Assignment.cohort_id == cohort_id)
+    )
+    return {(a, u): d for a, u, d in rows}
 
 
 @dataclass(frozen=True)
@@ -201,29 +197,14 @@ class MemberRow:
     email: str
 
 
-_MEMBERS = (
-    select(User.id, User.name, User.email)
-    .join(Membership, Membership.user_id == User.id)
-    .where(Membership.cohort_id == bindparam("cohort_id"))
-    .order_by(User.name, User.id)
-)
-_ONE_MEMBER = _MEMBERS.where(User.id == bindparam("user_id"))
-
-
 def members_of(session: Session, cohort_id: int, user_id: int | None = None) -> list[MemberRow]:
     """The cohort's members by name; only user_id's row when it is given."""
-    if user_id is None:
-        rows = run_statement(session, _MEMBERS, cohort_id=cohort_id)
-    else:
-        rows = run_statement(session, _ONE_MEMBER, cohort_id=cohort_id, user_id=user_id)
-    return [MemberRow(*row) for row in rows.all()]
-
-
-def memberships_of(session: Session, user_id: int) -> list[Cohort]:
     query = (
-        select(Cohort)
-        .join(Membership, Membership.cohort_id == Cohort.id)
-        .where(Membership.user_id == user_id)
-        .order_by(Cohort.workshop_date)
+        select(User.id, User.name, User.email)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.cohort_id == cohort_id)
+        .order_by(User.name, User.id)
     )
-    return list(session.scalars(query))
+    if user_id is not None:
+        query = query.where(User.id == user_id)
+    return [MemberRow(*row) for row in session.execute(query)]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, bindparam, case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from parley.cohorts.membership import (
@@ -22,7 +22,7 @@ from parley.cohorts.membership import (
 )
 from parley.content import Library, Module
 from parley.content.model import Course, Quiz
-from parley.db import run_statement
+from parley.learning.status import Status, is_ready, module_status
 from parley.models import Answer, Attempt, LessonProgress, Membership
 
 _NONE: frozenset[str] = frozenset()
@@ -37,14 +37,9 @@ class Column:
     quiz: Quiz | None
 
 
-def is_ready(status: str, needs_quiz: bool) -> bool:
-    """Passed the module quiz, or finished every lesson of a module without one."""
-    return status == "passed" or (status == "completed" and not needs_quiz)
-
-
 @dataclass(frozen=True, slots=True)
 class Cell:
-    status: str  # "not started", "in progress", "completed" or "passed"
+    status: Status
     best: float | None
     due: date
     extended: bool
@@ -118,37 +113,10 @@ class Readiness:
         return Readiness(self.columns, tuple(sorted(self.rows, key=key)))
 
 
-_COURSE_IDS = bindparam("course_ids", expanding=True)
-# The ids of a cohort's members, for "user_id IN (...)" filters.
-COHORT_MEMBER_IDS = select(Membership.user_id).where(Membership.cohort_id == bindparam("cohort_id"))
-_IN_COHORT_ONE = COHORT_MEMBER_IDS.where(Membership.user_id == bindparam("user_id"))
-
-
-def _progress(in_scope: Select) -> Select:
-    return select(
-        LessonProgress.user_id,
-        LessonProgress.course_id,
-        LessonProgress.lesson_id,
-        LessonProgress.completed_at.is_not(None),
-    ).where(LessonProgress.user_id.in_(in_scope), LessonProgress.course_id.in_(_COURSE_IDS))
-
-
-def _best_scores(in_scope: Select) -> Select:
-    return (
-        select(
-            Attempt.user_id,
-            Attempt.course_id,
-            Attempt.quiz_id,
-            func.max(Attempt.score),
-            func.max(case((Attempt.passed, 1), else_=0)),
-        )
-        .where(Attempt.user_id.in_(in_scope), Attempt.course_id.in_(_COURSE_IDS))
-        .group_by(Attempt.user_id, Attempt.course_id, Attempt.quiz_id)
-    )
-
-
-_PROGRESS = {False: _progress(COHORT_MEMBER_IDS), True: _progress(_IN_COHORT_ONE)}
-_BEST_SCORES = {False: _best_scores(COHORT_MEMBER_IDS), True: _best_scores(_IN_COHORT_ONE)}
+def _member_ids(cohort_id: int, user_id: int | None = None) -> Select:
+    """The ids of a cohort's members (only user_id if given), for "user_id IN (...)" filters."""
+    query = select(Membership.user_id).where(Membership.cohort_id == cohort_id)
+    return query if user_id is None else query.where(Membership.user_id == user_id)
 
 
 def _columns(library: Library, assignments: list[AssignmentRow]) -> list[Column]:
@@ -164,6 +132,48 @@ def _columns(library: Library, assignments: list[AssignmentRow]) -> list[Column]
     return columns
 
 
+_LessonSets = dict[int, dict[str, set[str]]]  # user id -> course id -> lesson ids
+
+
+def _lesson_progress(
+    session: Session, in_scope: Select, course_ids: list[str]
+) -> tuple[_LessonSets, _LessonSets]:
+    """The lessons each member has opened, and those they have completed, in one statement."""
+    opened: _LessonSets = defaultdict(lambda: defaultdict(set))
+    completed: _LessonSets = defaultdict(lambda: defaultdict(set))
+    rows = session.execute(
+        select(
+            LessonProgress.user_id,
+            LessonProgress.course_id,
+            LessonProgress.lesson_id,
+            LessonProgress.completed_at.is_not(None),
+        ).where(LessonProgress.user_id.in_(in_scope), LessonProgress.course_id.in_(course_ids))
+    )
+    for user_id, course_id, lesson_id, is_completed in rows:
+        opened[user_id][course_id].add(lesson_id)
+        if is_completed:
+            completed[user_id][course_id].add(lesson_id)
+    return opened, completed
+
+
+def _best_scores(
+    session: Session, in_scope: Select, course_ids: list[str]
+) -> dict[tuple[int, str, str], tuple[float, bool]]:
+    """{(user id, course id, quiz id): (best score, passed ever)}, in one statement."""
+    rows = session.execute(
+        select(
+            Attempt.user_id,
+            Attempt.course_id,
+            Attempt.quiz_id,
+            func.max(Attempt.score),
+            func.max(case((Attempt.passed, 1), else_=0)),
+        )
+        .where(Attempt.user_id.in_(in_scope), Attempt.course_id.in_(course_ids))
+        .group_by(Attempt.user_id, Attempt.course_id, Attempt.quiz_id)
+    )
+    return {(u, c, q): (best, bool(passed)) for u, c, q, best, passed in rows}
+
+
 def cohort_readiness(
     session: Session,
     library: Library,
@@ -175,25 +185,10 @@ def cohort_readiness(
     members = members_of(session, cohort_id, user_id)
     columns = _columns(library, assignments_of(session, cohort_id))
     overrides = overrides_of(session, cohort_id)
-    scope = {
-        "cohort_id": cohort_id,
-        "user_id": user_id,
-        "course_ids": sorted({c.course.id for c in columns}),
-    }
-    one = user_id is not None
-    completed: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    opened: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for member_id, course_id, lesson_id, is_completed in run_statement(
-        session, _PROGRESS[one], **scope
-    ).all():
-        opened[member_id][course_id].add(lesson_id)
-        if is_completed:
-            completed[member_id][course_id].add(lesson_id)
-    quiz_best = {
-        (u, c, q): (best, bool(passed))
-        for u, c, q, best, passed in run_statement(session, _BEST_SCORES[one], **scope).all()
-    }
-
+    in_scope = _member_ids(cohort_id, user_id)
+    course_ids = sorted({c.course.id for c in columns})
+    opened, completed = _lesson_progress(session, in_scope, course_ids)
+    quiz_best = _best_scores(session, in_scope, course_ids)
     plans = [
         (
             column,
@@ -214,14 +209,12 @@ def cohort_readiness(
             best, passed = (None, False)
             if quiz_key is not None:
                 best, passed = quiz_best.get((member.user_id, *quiz_key), (None, False))
-            if passed:
-                status = "passed"
-            elif lesson_ids and done == len(lesson_ids):
-                status = "completed"
-            elif started or best is not None:
-                status = "in progress"
-            else:
-                status = "not started"
+            status = module_status(
+                lessons_done=done,
+                lessons_total=len(lesson_ids),
+                started=started or best is not None,
+                quiz_passed=passed,
+            )
             key = (column.assignment.id, member.user_id)
             due = overrides.get(key, column.assignment.due_date)
             ready = is_ready(status, quiz_key is not None)
@@ -241,21 +234,14 @@ def cohort_readiness(
     return Readiness(tuple(columns), tuple(rows))
 
 
-# Each member's latest attempt at each quiz, which holds their latest answers to it: an
-# attempt answers every question of its quiz, so looking up attempts first keeps this cheap.
-_LATEST_ATTEMPTS = (
-    select(func.max(Attempt.id))
-    .where(Attempt.user_id.in_(COHORT_MEMBER_IDS), Attempt.course_id.in_(_COURSE_IDS))
-    .group_by(Attempt.user_id, Attempt.quiz_id)
-)
-_SCORES_BY_QUESTION = (
-    select(Answer.question_id, func.sum(Answer.score), func.count())
-    .where(Answer.attempt_id.in_(_LATEST_ATTEMPTS))
-    .group_by(Answer.question_id)
-)
-_LATEST_ANSWERS = select(
-    Answer.question_id, Answer.response, Answer.correct, Answer.confidence, Answer.result
-).where(Answer.attempt_id.in_(_LATEST_ATTEMPTS))
+def _latest_attempt_ids(cohort_id: int, course_ids: list[str]) -> Select:
+    """Each member's latest attempt at each quiz, which holds their latest answers to it."""
+    # An attempt answers every question of its quiz, so looking up attempts first keeps this cheap.
+    return (
+        select(func.max(Attempt.id))
+        .where(Attempt.user_id.in_(_member_ids(cohort_id)), Attempt.course_id.in_(course_ids))
+        .group_by(Attempt.user_id, Attempt.quiz_id)
+    )
 
 
 @dataclass(frozen=True)
@@ -275,8 +261,10 @@ def weak_objectives(
     session: Session, library: Library, cohort_id: int, course_ids: list[str]
 ) -> list[ObjectiveStrength]:
     """The cohort's mastery per objective (latest answers), weakest first; one statement."""
-    per_question = run_statement(
-        session, _SCORES_BY_QUESTION, cohort_id=cohort_id, course_ids=course_ids
+    per_question = session.execute(
+        select(Answer.question_id, func.sum(Answer.score), func.count())
+        .where(Answer.attempt_id.in_(_latest_attempt_ids(cohort_id, course_ids)))
+        .group_by(Answer.question_id)
     ).all()
     totals: dict[tuple[str, str], list[float]] = {}
     for course_id in course_ids:
@@ -323,7 +311,10 @@ class QuestionStats:
 
 def latest_answer_rows(session: Session, cohort_id: int, course_ids: list[str]) -> list[Any]:
     """(question id, response, correct, confidence, result) of each member's latest answers."""
-    return run_statement(session, _LATEST_ANSWERS, cohort_id=cohort_id, course_ids=course_ids).all()
+    query = select(
+        Answer.question_id, Answer.response, Answer.correct, Answer.confidence, Answer.result
+    ).where(Answer.attempt_id.in_(_latest_attempt_ids(cohort_id, course_ids)))
+    return list(session.execute(query))
 
 
 def question_analysis(

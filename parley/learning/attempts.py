@@ -13,41 +13,43 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from parley.content.model import Quiz
-from parley.db import run_statement
 from parley.grading import Response
 from parley.grading.quiz import QuizResult
 from parley.learning.stored import question_snapshot, stored_answer
 from parley.models import Answer, Attempt, QuestionVersion, utcnow
 
-_BY_TOKEN = select(Attempt.id).where(
-    Attempt.user_id == bindparam("user_id"), Attempt.submission_token == bindparam("token")
+_attempt, _answer = Attempt.__table__, Answer.__table__
+_version = QuestionVersion.__table__
+
+# Core, built once: every submission runs these. Through the ORM's unit of work, storing an
+# attempt costs 1.4 ms more, a third fewer submissions a second (make bench, quiz submission).
+_BY_TOKEN = select(_attempt.c.id).where(
+    _attempt.c.user_id == bindparam("user_id"), _attempt.c.submission_token == bindparam("token")
 )
-_INSERT_ATTEMPT = insert(Attempt)
-_INSERT_ANSWER = insert(Answer)
-_STORED_VERSIONS = select(QuestionVersion.id).where(
-    QuestionVersion.id.in_(bindparam("version_ids", expanding=True))
+_STORED_VERSIONS = select(_version.c.id).where(
+    _version.c.id.in_(bindparam("version_ids", expanding=True))
 )
+_INSERT_ATTEMPT = insert(_attempt)
+_INSERT_ANSWER = insert(_answer)
 
 
 def find_attempt_by_token(session: Session, user_id: int, token: str) -> int | None:
     """Return the id of the account's attempt sent with this submission token, if any."""
-    return run_statement(session, _BY_TOKEN, user_id=user_id, token=token).scalar()
+    return session.scalar(_BY_TOKEN, {"user_id": user_id, "token": token})
 
 
 def _ensure_versions(session: Session, quiz: Quiz) -> None:
     """Store each question's snapshot once, even when many learners submit at the same moment."""
     wanted = quiz.question_versions
-    stored = set(
-        run_statement(session, _STORED_VERSIONS, version_ids=list(wanted.values())).scalars()
-    )
+    stored = set(session.scalars(_STORED_VERSIONS, {"version_ids": list(wanted.values())}))
     missing = [q for q in quiz.questions if wanted[q.id] not in stored]
     if not missing:
         return
     dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    dialect_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     now = utcnow()
     session.execute(
-        insert(QuestionVersion)
+        dialect_insert(QuestionVersion)
         .values(
             [
                 {
@@ -78,22 +80,23 @@ def record_attempt(
 ) -> int:
     """Store an attempt with every answer and the question versions it answered; return its id."""
     _ensure_versions(session, quiz)
-    inserted = run_statement(
-        session,
+    inserted = session.execute(
         _INSERT_ATTEMPT,
-        user_id=user_id,
-        course_id=quiz.course_id,
-        quiz_id=quiz.id,
-        module_id=quiz.module_id,
-        quiz_version=quiz.version,
-        submission_token=token,
-        score=graded.score,
-        pass_mark=quiz.pass_mark,
-        passed=graded.passed,
-        submitted_at=now or utcnow(),
+        {
+            "user_id": user_id,
+            "course_id": quiz.course_id,
+            "quiz_id": quiz.id,
+            "module_id": quiz.module_id,
+            "quiz_version": quiz.version,
+            "submission_token": token,
+            "score": graded.score,
+            "pass_mark": quiz.pass_mark,
+            "passed": graded.passed,
+            "submitted_at": now or utcnow(),
+        },
     )
     attempt_id = inserted.inserted_primary_key[0]
-    session.connection().execute(
+    session.execute(
         _INSERT_ANSWER,
         [
             {
@@ -124,27 +127,18 @@ class AttemptSummary:
         return round(self.score * 100)
 
 
-_COURSE_HISTORY = (
-    select(Attempt.id, Attempt.quiz_id, Attempt.score, Attempt.passed, Attempt.submitted_at)
-    .where(Attempt.user_id == bindparam("user_id"), Attempt.course_id == bindparam("course_id"))
-    .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
-)
-
-
-_QUIZ_HISTORY = _COURSE_HISTORY.where(Attempt.quiz_id == bindparam("quiz_id"))
-
-
 def attempts_for(
     session: Session, user_id: int, course_id: str, quiz_id: str | None = None
 ) -> list[AttemptSummary]:
     """Return the account's attempts in a course (at one quiz if given), newest first."""
-    if quiz_id is None:
-        rows = run_statement(session, _COURSE_HISTORY, user_id=user_id, course_id=course_id)
-    else:
-        rows = run_statement(
-            session, _QUIZ_HISTORY, user_id=user_id, course_id=course_id, quiz_id=quiz_id
-        )
-    return [AttemptSummary(*row) for row in rows]
+    query = (
+        select(Attempt.id, Attempt.quiz_id, Attempt.score, Attempt.passed, Attempt.submitted_at)
+        .where(Attempt.user_id == user_id, Attempt.course_id == course_id)
+        .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
+    )
+    if quiz_id is not None:
+        query = query.where(Attempt.quiz_id == quiz_id)
+    return [AttemptSummary(*row) for row in session.execute(query)]
 
 
 @dataclass(frozen=True)
@@ -160,17 +154,18 @@ class QuizRecord:
 
 
 def _records(*filters) -> Select:
+    """Each quiz's totals for one account, joined to its latest attempt for the latest score."""
     totals = (
         select(
-            Attempt.course_id,
-            Attempt.quiz_id,
+            _attempt.c.course_id,
+            _attempt.c.quiz_id,
             func.count().label("attempts"),
-            func.max(Attempt.score).label("best"),
-            func.max(case((Attempt.passed, 1), else_=0)).label("passed"),
-            func.max(Attempt.id).label("latest_id"),
+            func.max(_attempt.c.score).label("best"),
+            func.max(case((_attempt.c.passed, 1), else_=0)).label("passed"),
+            func.max(_attempt.c.id).label("latest_id"),
         )
-        .where(Attempt.user_id == bindparam("user_id"), *filters)
-        .group_by(Attempt.course_id, Attempt.quiz_id)
+        .where(_attempt.c.user_id == bindparam("user_id"), *filters)
+        .group_by(_attempt.c.course_id, _attempt.c.quiz_id)
         .subquery()
     )
     return select(
@@ -178,16 +173,18 @@ def _records(*filters) -> Select:
         totals.c.quiz_id,
         totals.c.attempts,
         totals.c.best,
-        Attempt.score,
+        _attempt.c.score,
         totals.c.passed,
         totals.c.latest_id,
-    ).join(Attempt, Attempt.id == totals.c.latest_id)
+    ).join(_attempt, _attempt.c.id == totals.c.latest_id)
 
 
+# Core, built once: the quiz page, the dashboard and the course pages read them. Building one
+# per request costs 0.5 ms, a third of the quiz page (make bench, quiz page, learner dashboard).
 _ALL_RECORDS = _records()
-_COURSE_RECORDS = _records(Attempt.course_id == bindparam("course_id"))
+_COURSE_RECORDS = _records(_attempt.c.course_id == bindparam("course_id"))
 _QUIZ_RECORDS = _records(
-    Attempt.course_id == bindparam("course_id"), Attempt.quiz_id == bindparam("quiz_id")
+    _attempt.c.course_id == bindparam("course_id"), _attempt.c.quiz_id == bindparam("quiz_id")
 )
 
 
@@ -196,13 +193,12 @@ def quiz_records(
 ) -> dict[str, dict[str, QuizRecord]]:
     """Return the account's record at each quiz it has tried, by course id then quiz id."""
     if course_id is None:
-        rows = run_statement(session, _ALL_RECORDS, user_id=user_id)
-    elif quiz_id is None:
-        rows = run_statement(session, _COURSE_RECORDS, user_id=user_id, course_id=course_id)
+        statement = _ALL_RECORDS
     else:
-        rows = run_statement(
-            session, _QUIZ_RECORDS, user_id=user_id, course_id=course_id, quiz_id=quiz_id
-        )
+        statement = _COURSE_RECORDS if quiz_id is None else _QUIZ_RECORDS
+    rows = session.execute(
+        statement, {"user_id": user_id, "course_id": course_id, "quiz_id": quiz_id}
+    )
     records: dict[str, dict[str, QuizRecord]] = {}
     for course, quiz, attempts, best, latest, passed, latest_id in rows:
         records.setdefault(course, {})[quiz] = QuizRecord(
@@ -262,28 +258,31 @@ class LatestAnswer:
 
 
 def _latest(*filters) -> Select:
+    """The answers of the account's latest attempt at each quiz."""
     latest_attempts = (
-        select(func.max(Attempt.id))
-        .where(Attempt.user_id == bindparam("user_id"), *filters)
-        .group_by(Attempt.course_id, Attempt.quiz_id)
+        select(func.max(_attempt.c.id))
+        .where(_attempt.c.user_id == bindparam("user_id"), *filters)
+        .group_by(_attempt.c.course_id, _attempt.c.quiz_id)
     )
     return (
         select(
-            Attempt.course_id,
-            Answer.question_id,
-            Answer.question_version_id,
-            Answer.score,
-            Answer.correct,
-            Answer.confidence,
+            _attempt.c.course_id,
+            _answer.c.question_id,
+            _answer.c.question_version_id,
+            _answer.c.score,
+            _answer.c.correct,
+            _answer.c.confidence,
         )
-        .join(Attempt, Answer.attempt_id == Attempt.id)
-        .where(Answer.attempt_id.in_(latest_attempts))
-        .order_by(Answer.attempt_id, Answer.position)
+        .join(_attempt, _answer.c.attempt_id == _attempt.c.id)
+        .where(_answer.c.attempt_id.in_(latest_attempts))
+        .order_by(_answer.c.attempt_id, _answer.c.position)
     )
 
 
+# Core, built once: the dashboard and the mastery page read them; built per request through
+# the ORM, 0.3 ms more (make bench, learner dashboard).
 _ALL_LATEST = _latest()
-_COURSE_LATEST = _latest(Attempt.course_id == bindparam("course_id"))
+_COURSE_LATEST = _latest(_attempt.c.course_id == bindparam("course_id"))
 
 
 def latest_answers(
@@ -297,16 +296,14 @@ def latest_answers(
     # the latest answers: only those rows are read, however many attempts came before. The
     # objectives come from the current content when the question is unchanged, and from the
     # stored snapshot otherwise.
-    if course_id is None:
-        rows = run_statement(session, _ALL_LATEST, user_id=user_id).all()
-    else:
-        rows = run_statement(session, _COURSE_LATEST, user_id=user_id, course_id=course_id).all()
+    statement = _ALL_LATEST if course_id is None else _COURSE_LATEST
+    rows = session.execute(statement, {"user_id": user_id, "course_id": course_id}).all()
     objectives: Mapping[str, tuple[str, ...]] = objectives_by_version
     changed = {row.question_version_id for row in rows} - objectives.keys()
     if changed:
         snapshots = session.execute(
             select(QuestionVersion.id, QuestionVersion.snapshot).where(
-                QuestionVersion.id.in_(changed)
+                QuestionVersion.id.in_(list(changed))
             )
         )
         objectives = {

@@ -10,6 +10,7 @@ from parley.content import Course, Lesson, Module
 from parley.content.model import CourseQuizzes, Quiz
 from parley.learning.attempts import QuizRecord
 from parley.learning.progress import LessonState
+from parley.learning.status import Status, is_ready, lesson_status, module_status
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,12 @@ class LessonRow:
     state: LessonState | None
 
     @property
-    def status(self) -> str:
-        if self.state is None:
-            return "not started"
-        return "completed" if self.state.completed else "in progress"
+    def completed(self) -> bool:
+        return self.state is not None and self.state.completed
+
+    @property
+    def status(self) -> Status:
+        return lesson_status(opened=self.state is not None, completed=self.completed)
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class ModuleOverview:
 
     @cached_property
     def completed(self) -> int:
-        return sum(1 for row in self.lessons if row.status == "completed")
+        return sum(1 for row in self.lessons if row.completed)
 
     @cached_property
     def total(self) -> int:
@@ -76,14 +79,18 @@ class ModuleOverview:
         return round(100 * self.completed / self.total) if self.total else 0
 
     @cached_property
-    def status(self) -> str:
-        if self.quiz is not None and self.quiz.passed:
-            return "passed"
-        if self.total and self.completed == self.total:
-            return "completed"
-        if any(row.state is not None for row in self.lessons) or (self.quiz and self.quiz.attempts):
-            return "in progress"
-        return "not started"
+    def status(self) -> Status:
+        return module_status(
+            lessons_done=self.completed,
+            lessons_total=self.total,
+            started=any(row.state is not None for row in self.lessons)
+            or (self.quiz is not None and self.quiz.attempts > 0),
+            quiz_passed=self.quiz is not None and self.quiz.passed,
+        )
+
+    @property
+    def ready(self) -> bool:
+        return is_ready(self.status, self.quiz is not None)
 
 
 @dataclass(frozen=True)
@@ -106,7 +113,7 @@ class CourseOverview:
 
     @cached_property
     def started(self) -> bool:
-        return any(m.status != "not started" for m in self.modules) or any(
+        return any(m.status is not Status.NOT_STARTED for m in self.modules) or any(
             q.attempts for q in self.course_quizzes
         )
 

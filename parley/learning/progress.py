@@ -8,23 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from parley.db import run_statement
 from parley.models import LessonProgress, utcnow
 
-_STATE_COLUMNS = (
-    LessonProgress.course_id,
-    LessonProgress.lesson_id,
-    LessonProgress.first_opened_at,
-    LessonProgress.last_opened_at,
-    LessonProgress.completed_at,
-)
-_ONE_STATE = select(*_STATE_COLUMNS).where(
-    LessonProgress.user_id == bindparam("user_id"),
-    LessonProgress.course_id == bindparam("course_id"),
-    LessonProgress.lesson_id == bindparam("lesson_id"),
-)
-_ALL_STATES = select(*_STATE_COLUMNS).where(LessonProgress.user_id == bindparam("user_id"))
-_COURSE_STATES = _ALL_STATES.where(LessonProgress.course_id == bindparam("course_id"))
+OPENED_RESOLUTION = timedelta(minutes=5)
+_progress = LessonProgress.__table__
 
 
 @dataclass(frozen=True)
@@ -40,18 +27,27 @@ class LessonState:
 
 
 def _row(session: Session, user_id: int, course_id: str, lesson_id: str) -> LessonProgress | None:
-    return session.scalar(
+    return session.scalars(
         select(LessonProgress).where(
             LessonProgress.user_id == user_id,
             LessonProgress.course_id == course_id,
             LessonProgress.lesson_id == lesson_id,
         )
-    )
+    ).first()
 
 
-def _ensure_row(
-    session: Session, user_id: int, course_id: str, lesson_id: str, now: datetime
-) -> LessonProgress:
+def _state(row: LessonProgress) -> LessonState:
+    return LessonState(row.lesson_id, row.first_opened_at, row.last_opened_at, row.completed_at)
+
+
+def record_lesson_opened(
+    session: Session, user_id: int, course_id: str, lesson_id: str, now: datetime | None = None
+) -> tuple[LessonState, bool]:
+    """Note that the lesson was opened (to the nearest five minutes).
+
+    Return its state, and whether anything was written (most openings write nothing).
+    """
+    now = now or utcnow()
     row = _row(session, user_id, course_id, lesson_id)
     if row is None:
         row = LessonProgress(
@@ -62,46 +58,49 @@ def _ensure_row(
             last_opened_at=now,
         )
         session.add(row)
-    return row
-
-
-OPENED_RESOLUTION = timedelta(minutes=5)
-
-
-def record_lesson_opened(
-    session: Session, user_id: int, course_id: str, lesson_id: str, now: datetime | None = None
-) -> LessonState:
-    """Note that the lesson was opened (to the nearest five minutes); return its state."""
-    # Most openings fall within five minutes of the last and need one read and no write.
-    now = now or utcnow()
-    found = run_statement(
-        session, _ONE_STATE, user_id=user_id, course_id=course_id, lesson_id=lesson_id
-    ).first()
-    if found is not None and now - found.last_opened_at < OPENED_RESOLUTION:
-        return LessonState(lesson_id, *found[2:])
-    row = _ensure_row(session, user_id, course_id, lesson_id, now)
-    if now - row.last_opened_at >= OPENED_RESOLUTION:
-        row.last_opened_at = now
-    return LessonState(lesson_id, row.first_opened_at, row.last_opened_at, row.completed_at)
+        return _state(row), True
+    if now - row.last_opened_at < OPENED_RESOLUTION:
+        return _state(row), False
+    row.last_opened_at = now
+    return _state(row), True
 
 
 def mark_lesson_complete(
     session: Session, user_id: int, course_id: str, lesson_id: str, now: datetime | None = None
 ) -> None:
-    """Mark a lesson completed; the first completion time is kept."""
+    """Mark a lesson completed (opened now); the first completion time is kept."""
     now = now or utcnow()
-    row = _ensure_row(session, user_id, course_id, lesson_id, now)
+    row = _row(session, user_id, course_id, lesson_id)
+    if row is None:
+        row = LessonProgress(
+            user_id=user_id, course_id=course_id, lesson_id=lesson_id, first_opened_at=now
+        )
+        session.add(row)
     row.last_opened_at = now
     if row.completed_at is None:
         row.completed_at = now
 
 
-def lesson_states(session: Session, user_id: int, course_id: str | None = None) -> dict:
-    """Return {(course_id, lesson_id): LessonState} for one account."""
+# Core, built once: the dashboard and the course pages read them; built per request through
+# the ORM, 0.1 ms more (make bench, learner dashboard).
+_ALL_STATES = select(
+    _progress.c.course_id,
+    _progress.c.lesson_id,
+    _progress.c.first_opened_at,
+    _progress.c.last_opened_at,
+    _progress.c.completed_at,
+).where(_progress.c.user_id == bindparam("user_id"))
+_COURSE_STATES = _ALL_STATES.where(_progress.c.course_id == bindparam("course_id"))
+
+
+def lesson_states(
+    session: Session, user_id: int, course_id: str | None = None
+) -> dict[tuple[str, str], LessonState]:
+    """Return {(course_id, lesson_id): LessonState} for one account (in one course if given)."""
     if course_id is None:
-        rows = run_statement(session, _ALL_STATES, user_id=user_id)
+        rows = session.execute(_ALL_STATES, {"user_id": user_id})
     else:
-        rows = run_statement(session, _COURSE_STATES, user_id=user_id, course_id=course_id)
+        rows = session.execute(_COURSE_STATES, {"user_id": user_id, "course_id": course_id})
     return {
         (course, lesson): LessonState(lesson, first, last, completed)
         for course, lesson, first, last, completed in rows

@@ -1,5 +1,9 @@
 """Landing, catalogue, course, lesson and dashboard pages as learners use them."""
 
+import re
+
+from markupsafe import escape
+
 from parley.extensions import db
 from parley.models import Attempt, User
 
@@ -28,12 +32,15 @@ def test_course_page_lists_modules_with_progress_bars(client, auth):
     assert page.count("<progress") == 5  # the course and each module
 
 
-def test_module_page_shows_objectives_lessons_and_minutes(client, auth):
+def test_module_page_shows_objectives_lessons_and_minutes(app, client, auth):
+    module = app.extensions["parley_content"].course("impasse").module("what-is-impasse")
     auth.register()
     page = client.get("/courses/impasse/modules/what-is-impasse").text
     assert "What you&#39;ll learn" in page or "What you'll learn" in page
     assert "Tell a temporary impasse from a lasting deadlock" in page
-    assert "min" in page
+    listed = re.findall(r'">([^<]+)</a>\s*<span class="muted">(\d+) min</span>', page)
+    assert listed == [(str(escape(lesson.title)), str(lesson.minutes)) for lesson in module.lessons]
+    assert f"About {module.minutes} minutes in all." in page
     assert 'href="/courses/impasse/lessons/when-impasse-strikes"' in page
 
 
@@ -70,7 +77,8 @@ def test_dashboard_continues_after_the_last_completed_lesson(client, auth):
     assert 'href="/courses/impasse/lessons/when-impasse-strikes"' in page
 
 
-def test_dashboard_details_the_courses_being_taken_and_lists_the_rest(client, auth):
+def test_dashboard_details_the_courses_being_taken_and_lists_the_rest(app, client, auth):
+    feedback = app.extensions["parley_content"].course("feedback")
     auth.register()
     fresh = client.get("/dashboard").text
     assert "You have not started a course yet" in fresh
@@ -81,7 +89,10 @@ def test_dashboard_details_the_courses_being_taken_and_lists_the_rest(client, au
     assert "You have not started a course yet" not in page
     assert "Module progress in Negotiation: Overcoming Impasse" in page
     others = page.split("Other courses")[1]
-    assert "Giving feedback at work" in others and "not started" in others
+    assert (
+        f'Giving feedback at work</a> <span class="muted">· {len(feedback.modules)} modules · '
+        f"about {feedback.minutes} minutes · not started</span>"
+    ) in others
     assert "Module progress in Giving feedback" not in page
 
 
@@ -116,6 +127,6 @@ def test_new_learner_journey_keeps_progress_across_logins(client, auth):
     assert client.get("/dashboard").status_code == 302
     auth.login(email="newbie@example.com")
     page = client.get("/dashboard").text
-    assert "1/3" in page
+    assert '<span class="muted">1/3</span>' in page  # lessons completed in the first module
     lesson = client.get("/courses/impasse/lessons/impasse-defined").text
     assert "You completed this lesson." in lesson

@@ -152,7 +152,7 @@ def test_changing_the_password_ends_other_sessions(app, make_user):
     )
 
 
-def test_a_wrong_current_password_changes_nothing(app, auth, client):
+def test_a_wrong_current_password_changes_nothing(auth, client):
     auth.register()
     response = client.post(
         "/account/password",
@@ -187,7 +187,7 @@ def test_request_bodies_over_the_limit_get_413(client, auth):
     assert "too large" in response.text
 
 
-def test_names_with_emoji_rtl_and_html_round_trip_inert(app, client, auth):
+def test_names_with_emoji_rtl_and_html_round_trip_inert(client, auth):
     name = "Zoë 🌍 مرحبا <script>alert('x')</script> <b>bold</b>"
     auth.register(name=name, email="zoe@example.com")
     page = client.get("/dashboard").text

@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from parley.accounts.signed_in import SignedIn
 from parley.accounts.users import AccountError, authenticate, change_password, create_user
 from parley.cohorts import membership
 from parley.extensions import db
@@ -39,7 +40,7 @@ def register():
         else:
             message = _join_on_register(invited, user)
             db.session.commit()
-            login_user(user)
+            login_user(SignedIn.of(user))
             flash(f"Welcome to Parley, {user.name}.{message}", "success")
             return redirect(_next_url(form.next.data))
     status = 400 if form.is_submitted() else 200
@@ -65,7 +66,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
-            login_user(user)
+            login_user(SignedIn.of(user))
             return redirect(_next_url(form.next.data))
         form.form_errors.append(BAD_LOGIN)
     status = 400 if form.is_submitted() else 200
@@ -98,13 +99,8 @@ def password():
             form.current.errors.append(str(exc))
         else:
             db.session.commit()
-            login_user(account)  # this session carries on; every other one has ended
+            login_user(SignedIn.of(account))  # this session carries on; every other one has ended
             flash("Your password has changed. You were logged out everywhere else.", "success")
             return redirect(url_for("learn.dashboard"))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/password.html", form=form), status
-
-
-@blueprint.app_context_processor
-def inject_user():
-    return {"current_user": current_user}

@@ -17,17 +17,16 @@ from flask import (
 from flask_login import current_user, login_required
 
 from parley.cohorts import exports, membership
-from parley.cohorts.debrief import debrief_parts
+from parley.cohorts.debrief import question_debrief
 from parley.cohorts.readiness import (
     cohort_readiness,
-    latest_answer_rows,
     question_analysis,
 )
 from parley.cohorts.snapshots import CohortSnapshot
 from parley.extensions import db
 from parley.learning import attempts, progress
 from parley.web.instructor.forms import AssignForm, CohortForm, ExtensionForm
-from parley.web.quiz.view import review_items
+from parley.web.quiz.view import kind_template, review_items
 from parley.web.support.current import library
 from parley.web.support.pagination import page_number, paginate
 
@@ -245,21 +244,12 @@ def learner_attempt(cohort_id: int, user_id: int, attempt_id: int):
     if result is None:
         abort(404, description="That learner has no such attempt.")
     row, answers = result
-    course = library().course(row.course_id)
-
-    def lesson_url(lesson_id, anchor):
-        if course is None or lesson_id not in course.lessons_by_id:
-            return None
-        return url_for(
-            "learn.lesson", course_id=course.id, lesson_id=lesson_id, _anchor=anchor or None
-        )
-
     return render_template(
         "instructor/attempt.html",
         cohort=found,
         member=member,
         attempt=row,
-        items=review_items(answers, lesson_url),
+        items=review_items(answers, library().course(row.course_id)),
     )
 
 
@@ -316,17 +306,13 @@ def debrief(cohort_id: int, course_id: str, quiz_id: str, number: int = 1):
         abort(404, description="There is no such question to debrief.")
     question = quiz.questions[number - 1]
     book = library().quizzes(course_id).rulebook
-    responses = [
-        row.response
-        for row in latest_answer_rows(db.session, found.id, [course_id])
-        if row.question_id == question.id
-    ]
     return render_template(
         "instructor/debrief.html",
         cohort=found,
         quiz=quiz,
         question=question,
         number=number,
-        parts=debrief_parts(book, question, responses),
+        parts=question_debrief(db.session, book, found.id, quiz, question),
+        template=kind_template(question.kind),
         course_id=course_id,
     )

@@ -5,11 +5,11 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from parley.cohorts.due import due_for
 from parley.extensions import db
 from parley.learning import attempts, progress
-from parley.learning.mastery import by_lesson, mastery, summarise
-from parley.learning.overview import continue_point, course_overview, neighbours
+from parley.learning.mastery import by_lesson, mastery
+from parley.learning.overview import course_overview, neighbours
+from parley.web.learn.dashboard import learner_dashboard
 from parley.web.support.current import course_or_404, library
 
 blueprint = Blueprint("learn", __name__)
@@ -69,8 +69,10 @@ def lesson(course_id: str, lesson_id: str):
     item = found.lessons_by_id.get(lesson_id)
     if item is None:
         abort(404, description="This course has no such lesson.")
-    state = progress.record_lesson_opened(db.session, current_user.id, course_id, lesson_id)
-    if db.session.dirty or db.session.new:
+    state, changed = progress.record_lesson_opened(
+        db.session, current_user.id, course_id, lesson_id
+    )
+    if changed:
         db.session.commit()
     previous, following = neighbours(found, item)
     return render_template(
@@ -103,26 +105,8 @@ def complete_lesson(course_id: str, lesson_id: str):
 @blueprint.get("/dashboard")
 @login_required
 def dashboard():
-    states = _my_states()
-    records = attempts.quiz_records(db.session, current_user.id)
-    overviews = [_my_overview(course, states, records) for course in library().courses]
-    due = due_for(
-        db.session, library(), current_user.id, {o.course.id: o for o in overviews}, date.today()
-    )
-    assigned = {item.course_id for group in due for item in group.items}
-    taking = [o for o in overviews if o.started or o.course.id in assigned]
-    taking_ids = {o.course.id for o in taking}
-    latest = attempts.latest_answers(db.session, current_user.id, library().objectives_by_version)
-    return render_template(
-        "learn/dashboard.html",
-        taking=taking,
-        others=[o for o in overviews if o.course.id not in taking_ids],
-        masteries={
-            o.course.id: summarise(mastery(o.course, latest.get(o.course.id, ()))) for o in taking
-        },
-        due=due,
-        resume=continue_point(library().courses_by_id, states),
-    )
+    found = learner_dashboard(db.session, library(), current_user.id, date.today())
+    return render_template("learn/dashboard.html", dashboard=found)
 
 
 @blueprint.get("/courses/<course_id>/mastery")
