@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from parley.models import LessonProgress, utcnow
 
 OPENED_RESOLUTION = timedelta(minutes=5)
-_progress = LessonProgress.__table__
 
 
 @dataclass(frozen=True)
@@ -26,18 +25,20 @@ class LessonState:
         return self.completed_at is not None
 
 
-def _row(session: Session, user_id: int, course_id: str, lesson_id: str) -> LessonProgress | None:
-    return session.scalars(
-        select(LessonProgress).where(
-            LessonProgress.user_id == user_id,
-            LessonProgress.course_id == course_id,
-            LessonProgress.lesson_id == lesson_id,
-        )
-    ).first()
-
-
-def _state(row: LessonProgress) -> LessonState:
-    return LessonState(row.lesson_id, row.first_opened_at, row.last_opened_at, row.completed_at)
+# Core, built once: every lesson view reads it. Read as an ORM object instead, the row costs
+# 0.27 ms more, a third of the lesson page's own work (measured in process against /ping;
+# make bench, lesson page).
+_progress = LessonProgress.__table__
+_OPENED = select(
+    _progress.c.id,
+    _progress.c.first_opened_at,
+    _progress.c.last_opened_at,
+    _progress.c.completed_at,
+).where(
+    _progress.c.user_id == bindparam("user_id"),
+    _progress.c.course_id == bindparam("course_id"),
+    _progress.c.lesson_id == bindparam("lesson_id"),
+)
 
 
 def record_lesson_opened(
@@ -48,21 +49,26 @@ def record_lesson_opened(
     Return its state, and whether anything was written (most openings write nothing).
     """
     now = now or utcnow()
-    row = _row(session, user_id, course_id, lesson_id)
-    if row is None:
-        row = LessonProgress(
-            user_id=user_id,
-            course_id=course_id,
-            lesson_id=lesson_id,
-            first_opened_at=now,
-            last_opened_at=now,
+    where = {"user_id": user_id, "course_id": course_id, "lesson_id": lesson_id}
+    found = session.execute(_OPENED, where).first()
+    if found is None:
+        session.add(
+            LessonProgress(
+                user_id=user_id,
+                course_id=course_id,
+                lesson_id=lesson_id,
+                first_opened_at=now,
+                last_opened_at=now,
+            )
         )
-        session.add(row)
-        return _state(row), True
-    if now - row.last_opened_at < OPENED_RESOLUTION:
-        return _state(row), False
-    row.last_opened_at = now
-    return _state(row), True
+        return LessonState(lesson_id, now, now, None), True
+    state = LessonState(lesson_id, *found[1:])
+    if now - state.last_opened_at < OPENED_RESOLUTION:
+        return state, False
+    session.execute(
+        update(LessonProgress).where(LessonProgress.id == found.id).values(last_opened_at=now)
+    )
+    return replace(state, last_opened_at=now), True
 
 
 def mark_lesson_complete(
@@ -70,7 +76,13 @@ def mark_lesson_complete(
 ) -> None:
     """Mark a lesson completed (opened now); the first completion time is kept."""
     now = now or utcnow()
-    row = _row(session, user_id, course_id, lesson_id)
+    row = session.scalars(
+        select(LessonProgress).where(
+            LessonProgress.user_id == user_id,
+            LessonProgress.course_id == course_id,
+            LessonProgress.lesson_id == lesson_id,
+        )
+    ).first()
     if row is None:
         row = LessonProgress(
             user_id=user_id, course_id=course_id, lesson_id=lesson_id, first_opened_at=now

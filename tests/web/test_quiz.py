@@ -1,5 +1,7 @@
 """Taking a quiz through the web: grading, feedback, retakes and bad input."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -264,3 +266,28 @@ def test_past_reviews_survive_editing_and_removing_the_question(
     client.post("/login", data={"email": "lee@example.com", "password": "a long password"})
     assert client.get(location).status_code == 200
     assert client.get(QUIZ_URL).status_code == 404
+
+
+def test_a_blank_question_is_kept_per_order_shown_so_another_order_draws_anew(quiz_app):
+    from parley.web.quiz.rendered_questions import questions_html
+
+    library = quiz_app.extensions["parley_content"]
+    quiz, book = library.quiz("impasse", "walkouts"), library.quizzes("impasse").rulebook
+
+    def reversed_order(_part, items):
+        return tuple(reversed(items))
+
+    def positions(page: str, question_id: str) -> list[str]:
+        return re.findall(rf'name="q-{question_id}" value="([^"]+)"', page)
+
+    with quiz_app.test_request_context():
+        authored = questions_html(quiz, book)
+        flipped = questions_html(quiz, book, arrange=reversed_order)
+        again = questions_html(quiz, book)
+    assert positions(authored, "demo-best") == [
+        "apologise",
+        "batna-as-threat",
+        "small-gracious-moves",
+    ]
+    assert positions(flipped, "demo-best") == list(reversed(positions(authored, "demo-best")))
+    assert again == authored

@@ -21,7 +21,8 @@ from parley.grading.model import Option, Question, QuestionResult, Response, Rul
 T = TypeVar("T")
 
 # Reorders one part of a question for display: (part id, items) -> items in the order shown.
-# The part id is the question id for its options, or a step id for a branching step's.
+# The part id is the question id for its options, or a step id for a branching step's. It
+# must order a part alike whatever stands for its options (ids, or the options themselves).
 Arrangement = Callable[[str, Sequence[T]], Sequence[T]]
 
 
@@ -133,6 +134,13 @@ class QuestionKind:
     def read(self, question: Question, book: RuleBook, form: Any) -> Reading:
         """Read the question's fields from a submitted form (a MultiDict)."""
         raise NotImplementedError
+
+    def choice_groups(
+        self, question: Question, book: RuleBook
+    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each group of choices the form shows, as (part id, option ids in authored order);
+        `form_body` arranges each group under the same part id."""
+        return ((question.id, tuple(o.strategy_id for o in question.options)),)
 
     def form_body(
         self, question: Question, book: RuleBook, filled: Any, arrange: Arrangement

@@ -162,6 +162,11 @@ class Branching(QuestionKind):
             return Reading(filled=path, unfinished=bool(path), missing=not path)
         return Reading(tuple(path), filled=path)
 
+    def choice_groups(
+        self, question: Question, book: RuleBook
+    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple((s.id, tuple(o.strategy_id for o in s.options)) for s in question.steps)
+
     def form_body(
         self, question: Question, book: RuleBook, filled: Any, arrange: Arrangement
     ) -> Path:

@@ -150,6 +150,11 @@ class CommitOrWalk(QuestionKind):
             return Reading(filled=filled, problem="say which condition makes walking away right.")
         return Reading(("commit",) if decision == "commit" else ("walk", reason), filled=filled)
 
+    def choice_groups(
+        self, question: Question, book: RuleBook
+    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return ((question.id, tuple(o.strategy_id for o in _reasons(book, question))),)
+
     def form_body(
         self, question: Question, book: RuleBook, filled: Any, arrange: Arrangement
     ) -> Decision:

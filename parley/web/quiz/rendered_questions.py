@@ -1,61 +1,87 @@
-"""Each question's form HTML, kept per app and keyed by everything it is drawn from.
+"""The quiz page's questions as HTML; blank ones are kept per app, keyed by what they show.
 
-The quiz page draws a dozen questions; drawing them is most of its cost. A question's HTML
-is a pure function of its QuestionForm (text, choices in the order shown, what is filled in)
-and of the templates, which do not change while the app runs. So the QuestionForm itself is
-the key: nothing needs invalidating, an edited question has a new form, and a different order
-of options is a different entry. Measured with `make bench`: without it the quiz page's
-ratio fell from 0.54 to 0.XX (docs/benchmark.md).
+Drawing a dozen questions is most of the quiz page's cost. A blank question's HTML depends on
+the quiz's version (its questions and rule book), the question, the order its choices are
+shown in, and the templates, which do not change while the app runs. The first three are the
+key, so nothing needs invalidating: an edited quiz has a new version, another order is another
+entry. Measured in process (instructions counted by callgrind): drawing every question on each
+request made the quiz page cost 34% more than keeping them (make bench, quiz page).
 """
 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections.abc import Hashable
 
 from flask import Flask, current_app, render_template
 from markupsafe import Markup
 
-from parley.web.quiz.view import QuestionForm
+from parley.content.model import Quiz
+from parley.grading import Question, RuleBook, kind_of
+from parley.grading.kinds.base import Arrangement, as_authored
+from parley.learning.answers import ParsedAnswers
+from parley.web.quiz.view import QuestionForm, question_form
 
-EXTENSION = "parley_rendered_questions"
+EXTENSION = "parley_blank_questions"
 
 
-class RenderedQuestions:
-    """The HTML of the most recently drawn question forms, at most `capacity` of them."""
+class BlankQuestions:
+    """The HTML of blank questions drawn, up to `capacity` of them; when full it starts again.
 
-    def __init__(self, capacity: int = 2048) -> None:
+    Reads take no lock: a dict lookup is atomic, and two requests drawing the same question
+    at once both store the same HTML.
+    """
+
+    def __init__(self, capacity: int = 4096) -> None:
         self._capacity = capacity
-        self._kept: OrderedDict[QuestionForm, Markup] = OrderedDict()
+        self._kept: dict[Hashable, Markup] = {}
         self._lock = threading.Lock()
 
-    def html(self, form: QuestionForm) -> Markup:
-        try:
-            hash(form)
-        except TypeError:  # a kind whose form body is not hashable is drawn every time
-            return _draw(form)
+    def get(self, key: Hashable) -> Markup | None:
+        return self._kept.get(key)
+
+    def keep(self, key: Hashable, html: Markup) -> Markup:
         with self._lock:
-            found = self._kept.get(form)
-            if found is not None:
-                self._kept.move_to_end(form)
-                return found
-        drawn = _draw(form)
-        with self._lock:
-            self._kept[form] = drawn
-            while len(self._kept) > self._capacity:
-                self._kept.popitem(last=False)
-        return drawn
+            if len(self._kept) >= self._capacity:
+                self._kept.clear()
+            self._kept[key] = html
+        return html
 
 
-def _draw(form: QuestionForm) -> Markup:
+def draw(form: QuestionForm) -> Markup:
     return Markup(render_template("quiz/_question.html", q=form))
 
 
-def questions_html(forms: list[QuestionForm]) -> Markup:
-    """The questions' form HTML, in order."""
-    kept: RenderedQuestions = current_app.extensions[EXTENSION]
-    return Markup("").join(kept.html(form) for form in forms)
+def questions_html(
+    quiz: Quiz,
+    book: RuleBook,
+    parsed: ParsedAnswers | None = None,
+    arrange: Arrangement = as_authored,
+) -> Markup:
+    """The quiz's questions as form fields, with what was sent filled in when parsed is given."""
+    if parsed is not None:
+        return Markup("").join(
+            draw(question_form(number, question, book, parsed, arrange))
+            for number, question in enumerate(quiz.questions, start=1)
+        )
+    kept: BlankQuestions = current_app.extensions[EXTENSION]
+    parts = []
+    for number, question in enumerate(quiz.questions, start=1):
+        key = (quiz.version, question.id, _order_shown(question, book, arrange))
+        html = kept.get(key)
+        if html is None:
+            html = kept.keep(key, draw(question_form(number, question, book, None, arrange)))
+        parts.append(html)
+    return Markup("".join(parts))
 
 
-def register_rendered_questions(app: Flask) -> None:
-    app.extensions[EXTENSION] = RenderedQuestions()
+def _order_shown(question: Question, book: RuleBook, arrange: Arrangement) -> tuple | None:
+    """The order each group of the question's choices is shown in; None for the authored one."""
+    if arrange is as_authored:
+        return None
+    groups = kind_of(question.kind).choice_groups(question, book)
+    return tuple(tuple(arrange(part, ids)) for part, ids in groups)
+
+
+def register_blank_questions(app: Flask) -> None:
+    app.extensions[EXTENSION] = BlankQuestions()

@@ -12,7 +12,7 @@ from parley.learning.mastery import calibration
 from parley.learning.overview import QuizStatus, quiz_status
 from parley.learning.submissions import Submission, submit_quiz
 from parley.web.quiz.rendered_questions import questions_html
-from parley.web.quiz.view import question_forms, review_items
+from parley.web.quiz.view import review_items
 from parley.web.support.current import course_or_404, library
 from parley.web.support.pagination import page_number, paginate
 
@@ -39,7 +39,7 @@ def _render_quiz(course, quiz, book, parsed=None, messages=(), token=None, statu
         course=course,
         module=course.module(quiz.module_id) if quiz.module_id else None,
         quiz=quiz,
-        questions_html=questions_html(question_forms(quiz.questions, book, parsed)),
+        questions_html=questions_html(quiz, book, parsed),
         status=_my_status(course, quiz),
         messages=messages,
         token=token or secrets.token_urlsafe(24),

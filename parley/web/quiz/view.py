@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,31 +31,27 @@ class QuestionForm:
     body: Any  # the kind's own part: its choices, steps...
 
 
-def question_forms(
-    questions: Iterable[Question],
+def question_form(
+    number: int,
+    question: Question,
     book: RuleBook,
     parsed: ParsedAnswers | None = None,
     arrange: Arrangement = as_authored,
-) -> list[QuestionForm]:
-    """Each question as its kind's `take` macro draws it, with what was sent filled in."""
-    parsed = parsed or ParsedAnswers()
-    forms = []
-    for number, question in enumerate(questions, start=1):
-        kind = kind_of(question.kind)
-        filled = parsed.filled.get(question.id)
-        forms.append(
-            QuestionForm(
-                number=number,
-                id=question.id,
-                template=kind_template(kind.name),
-                title=kind.title,
-                scenario_html=question.scenario_html,
-                prompt=question.prompt or kind.prompt,
-                confidence=parsed.confidences.get(question.id, ""),
-                body=kind.form_body(question, book, filled, arrange),
-            )
-        )
-    return forms
+) -> QuestionForm:
+    """The question as its kind's `take` macro draws it, with what was sent filled in."""
+    kind = kind_of(question.kind)
+    return QuestionForm(
+        number=number,
+        id=question.id,
+        template=kind_template(kind.name),
+        title=kind.title,
+        scenario_html=question.scenario_html,
+        prompt=question.prompt or kind.prompt,
+        confidence=parsed.confidences.get(question.id, "") if parsed else "",
+        body=kind.form_body(
+            question, book, parsed.filled.get(question.id) if parsed else None, arrange
+        ),
+    )
 
 
 @dataclass(frozen=True)
