@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from parley.grading.model import Option, OptionVerdict, RuleBook
 from parley.grading.rules import Outcome, describe_conditions
 
@@ -59,4 +61,29 @@ def verdict_for(
         teaches=teaches,
         note=option.feedback if (chosen and not in_key) or (in_key and not chosen) else "",
         step_id=step_id,
+    )
+
+
+def option_verdicts(
+    book: RuleBook,
+    options: Iterable[Option],
+    outcomes: Mapping[str, Outcome],
+    *,
+    chosen: set[str],
+    in_key: set[str],
+    key: Outcome | None,
+    step_id: str | None = None,
+) -> tuple[OptionVerdict, ...]:
+    """The verdict on each option, given which were chosen and which the key holds."""
+    return tuple(
+        verdict_for(
+            book,
+            option,
+            outcomes[option.strategy_id],
+            chosen=option.strategy_id in chosen,
+            in_key=option.strategy_id in in_key,
+            key=key,
+            step_id=step_id,
+        )
+        for option in options
     )

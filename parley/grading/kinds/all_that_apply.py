@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from parley.grading.derive import DerivationError, Key, facts_text
-from parley.grading.feedback import verdict_for
+from parley.grading.feedback import option_verdicts
 from parley.grading.kinds.base import QuestionKind, Reading, ResponseError
 from parley.grading.kinds.best import NOT_AN_OPTION, check_known
 from parley.grading.model import Question, QuestionResult, Response, RuleBook
@@ -42,16 +42,8 @@ class AllThatApply(QuestionKind):
         right = set(key.answer)
         right_picks, wrong_picks = len(picks & right), len(picks - right)
         score = max(0, right_picks - wrong_picks) / len(right)
-        verdicts = tuple(
-            verdict_for(
-                book,
-                o,
-                key.outcomes[o.strategy_id],
-                chosen=o.strategy_id in picks,
-                in_key=o.strategy_id in right,
-                key=None,
-            )
-            for o in question.options
+        verdicts = option_verdicts(
+            book, question.options, key.outcomes, chosen=picks, in_key=right, key=None
         )
         summary = (
             f"{right_picks} of {len(right)} right options picked, "

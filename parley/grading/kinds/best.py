@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from parley.grading.derive import Key, best_of
-from parley.grading.feedback import verdict_for
+from parley.grading.feedback import option_verdicts
 from parley.grading.kinds.base import MANY, QuestionKind, Reading, ResponseError, one_value
 from parley.grading.model import Question, QuestionResult, Response, RuleBook
 
@@ -39,16 +39,13 @@ class BestMove(QuestionKind):
             raise ResponseError("choose exactly one option")
         check_known(question, response.choices)
         chosen, best = response.choices[0], key.answer[0]
-        verdicts = tuple(
-            verdict_for(
-                book,
-                o,
-                key.outcomes[o.strategy_id],
-                chosen=o.strategy_id == chosen,
-                in_key=o.strategy_id == best,
-                key=key.outcomes[best],
-            )
-            for o in question.options
+        verdicts = option_verdicts(
+            book,
+            question.options,
+            key.outcomes,
+            chosen={chosen},
+            in_key={best},
+            key=key.outcomes[best],
         )
         right = chosen == best
         summary = (

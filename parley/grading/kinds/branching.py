@@ -8,7 +8,7 @@ from typing import Any
 
 from parley.grading.debrief import DebriefPart, option_shares
 from parley.grading.derive import DerivationError, Key, StepKey, best_of, merged_facts
-from parley.grading.feedback import verdict_for
+from parley.grading.feedback import option_verdicts
 from parley.grading.kinds.base import (
     Arrangement,
     Choice,
@@ -115,19 +115,15 @@ class Branching(QuestionKind):
             step_key = by_id[step.id]
             taken += 1
             right += choice == step_key.best
-            for o in step.options:
-                if o.strategy_id in (choice, step_key.best):
-                    verdicts.append(
-                        verdict_for(
-                            book,
-                            o,
-                            step_key.outcomes[o.strategy_id],
-                            chosen=o.strategy_id == choice,
-                            in_key=o.strategy_id == step_key.best,
-                            key=step_key.outcomes[step_key.best],
-                            step_id=step.id,
-                        )
-                    )
+            verdicts += option_verdicts(
+                book,
+                [o for o in step.options if o.strategy_id in (choice, step_key.best)],
+                step_key.outcomes,
+                chosen={choice},
+                in_key={step_key.best},
+                key=step_key.outcomes[step_key.best],
+                step_id=step.id,
+            )
             step = _next(question, step, choice)
         if step is not None or taken == 0:
             raise ResponseError("finish the scenario: a step on your path has no answer")

@@ -8,7 +8,7 @@ from typing import Any
 
 from parley.grading.debrief import DebriefPart, option_shares
 from parley.grading.derive import DerivationError, Key, best_of, facts_text
-from parley.grading.feedback import verdict_for
+from parley.grading.feedback import option_verdicts
 from parley.grading.kinds.base import (
     MANY,
     Arrangement,
@@ -102,16 +102,8 @@ class CommitOrWalk(QuestionKind):
         chosen_ids = {commit_id} if choices[0] == "commit" else ({reason} if reason else set())
         key_ids = {right_reason} if walk_right else {commit_id}
         favourite = key.outcomes[next(iter(key_ids))]
-        verdicts = tuple(
-            verdict_for(
-                book,
-                o,
-                key.outcomes[o.strategy_id],
-                chosen=o.strategy_id in chosen_ids,
-                in_key=o.strategy_id in key_ids,
-                key=favourite,
-            )
-            for o in question.options
+        verdicts = option_verdicts(
+            book, question.options, key.outcomes, chosen=chosen_ids, in_key=key_ids, key=favourite
         )
         if walk_right:
             summary = (
