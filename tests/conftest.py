@@ -1,46 +1,24 @@
-"""Fixtures in the flaskr style: app, client, runner, auth, plus make_* factories."""
+"""Fixtures in the flaskr style: app, client, runner, auth, a migrated database per test.
+What builds things lives in tests/factories.py; these fixtures only call it."""
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
 from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import text
 
 from parley import create_app
-from parley.accounts.users import create_user
 from parley.cli import alembic_config
-from parley.config import PROJECT_ROOT
-from parley.db import make_engine
-from parley.extensions import db
-from parley.models import Base
-from tests.content_files import course_writer
-
-DATA = Path(__file__).parent / "data"
-PASSWORD = "correct horse battery"
-# Set by .ci/run for the second pass: the whole suite on a real PostgreSQL server.
-POSTGRES_URL = os.environ.get("PARLEY_TEST_DATABASE_URL")
-
-
-def reset_postgres_schema(url: str) -> None:
-    """Drop everything in the test database's public schema."""
-    engine = make_engine(url, pooled=False)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-def empty_postgres_tables(url: str) -> None:
-    engine = make_engine(url, pooled=False)
-    names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+from tests.factories import (
+    POSTGRES_URL,
+    AuthActions,
+    course_writer,
+    empty_postgres_tables,
+    reset_postgres_schema,
+    write_quizzes,
+)
 
 
 def _tree_state(*folders: Path) -> tuple:
@@ -154,59 +132,8 @@ def runner(app):
 
 
 @pytest.fixture
-def make_user(app):
-    """Create an account directly; returns its id."""
-    counter = iter(range(1, 100000))
-
-    def make(
-        email: str | None = None,
-        name: str = "Test Learner",
-        role: str = "learner",
-        password: str = PASSWORD,
-    ) -> int:
-        email = email or f"user{next(counter)}@example.com"
-        with app.app_context():
-            user = create_user(
-                db.session,
-                email=email,
-                name=name,
-                password=password,
-                role=role,
-                hash_method=app.config["PASSWORD_HASH_METHOD"],
-            )
-            db.session.commit()
-            return user.id
-
-    return make
-
-
-class AuthActions:
-    def __init__(self, client) -> None:
-        self._client = client
-
-    def register(self, name="Ana Learner", email="ana@example.com", password=PASSWORD, **extra):
-        data = {"name": name, "email": email, "password": password, **extra}
-        return self._client.post("/register", data=data)
-
-    def login(self, email="ana@example.com", password=PASSWORD, **extra):
-        return self._client.post("/login", data={"email": email, "password": password, **extra})
-
-    def logout(self):
-        return self._client.post("/logout")
-
-
-@pytest.fixture
 def auth(client):
     return AuthActions(client)
-
-
-def write_quizzes(root: Path, quiz_text: str | None = None) -> Path:
-    """A quizzes folder with the real rule book and the test quiz as the walkouts quiz."""
-    folder = root / "impasse"
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(PROJECT_ROOT / "quizzes" / "impasse" / "rules.yaml", folder / "rules.yaml")
-    (folder / "walkouts.yaml").write_text(quiz_text or (DATA / "test_quiz.yaml").read_text())
-    return root
 
 
 @pytest.fixture
@@ -214,44 +141,6 @@ def quiz_app(app_config, tmp_path):
     """An app whose only quiz is the test quiz (module walkouts), whatever the shipped quizzes."""
     app_config["QUIZZES_DIR"] = str(write_quizzes(tmp_path / "quizzes"))
     return create_app(app_config)
-
-
-QUIZ_URL = "/courses/impasse/quizzes/walkouts"
-RIGHT_ANSWERS = {
-    "q-demo-best": "apologise",
-    "q-demo-all": ["keep-issues-open", "add-something-new"],
-    "q-demo-commit-decision": "walk",
-    "q-demo-commit-reason": "walk-changed-circumstances",
-    "q-demo-order-assess-finality": "1",
-    "q-demo-order-apologise-unequivocally": "2",
-    "q-demo-order-change-both-negotiators": "3",
-    "q-demo-branch-start": "assess-finality",
-    "q-demo-branch-assessed": "apologise-unequivocally",
-}
-
-
-def form_fields(page: str) -> dict:
-    version = re.search(r'name="quiz_version" value="([^"]+)"', page).group(1)
-    token = re.search(r'name="submission" value="([^"]+)"', page).group(1)
-    return {"quiz_version": version, "submission": token}
-
-
-def submit_quiz(client, answers: dict, **extra):
-    page = client.get(QUIZ_URL).text
-    return client.post(QUIZ_URL, data={**form_fields(page), **answers, **extra})
-
-
-@pytest.fixture
-def login_as():
-    """Return a test client logged in as the given email (made with make_user)."""
-
-    def login(app, email: str, password: str = PASSWORD):
-        client = app.test_client()
-        response = client.post("/login", data={"email": email, "password": password})
-        assert response.status_code == 302, response.text
-        return client
-
-    return login
 
 
 @pytest.fixture

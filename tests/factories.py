@@ -1,51 +1,588 @@
-"""Factories the tests share: build what a test needs in one call. Tests import from here,
-never from conftest or from one another."""
+"""Factories the tests share: build what a test needs in one call, or drive the app the way a
+person would. Tests import from here, never from conftest or from one another; conftest's
+fixtures stay thin and call these."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import MetaData, insert, text
+import yaml
+from sqlalchemy import Integer, MetaData, insert, select, text
+from sqlalchemy.orm import Session
 
+from parley.accounts.users import create_user
+from parley.cohorts import membership
+from parley.config import PROJECT_ROOT
+from parley.content.model import Quiz
 from parley.db import make_engine
-from parley.grading import Question, Response
+from parley.extensions import db
+from parley.grading import (
+    Condition,
+    Fact,
+    LessonRef,
+    Option,
+    Question,
+    Response,
+    Rule,
+    RuleBook,
+    Sequence,
+    Step,
+    Strategy,
+    grade,
+)
+from parley.learning.stored import question_snapshot, stored_answer
+from parley.models import (
+    Answer,
+    Attempt,
+    Base,
+    LessonProgress,
+    Membership,
+    QuestionVersion,
+    User,
+    utcnow,
+)
+
+DATA = Path(__file__).parent / "data"
+STORED_BEFORE_14 = DATA / "stored_before_14"
+
+# --- Test databases -------------------------------------------------------------------------
+
+# Set by .ci/run for the second pass: the whole suite on a real PostgreSQL server.
+POSTGRES_URL = os.environ.get("PARLEY_TEST_DATABASE_URL")
+
+
+def reset_postgres_schema(url: str) -> None:
+    """Drop everything in the test database's public schema."""
+    engine = make_engine(url, pooled=False)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def empty_postgres_tables(url: str) -> None:
+    """Empty every table of the test database and restart its ids at 1."""
+    engine = make_engine(url, pooled=False)
+    names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+# --- Content files --------------------------------------------------------------------------
+
+LESSON_BODY = "Intro text.\n\n## First section {#first}\n\nBody.\n\n## Second section\n\nMore.\n"
+
+
+def write_lesson(path: Path, front: dict | str, body: str = LESSON_BODY) -> Path:
+    """Write a lesson file: YAML front matter (a dict, or raw text) and a Markdown body."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    front_text = front if isinstance(front, str) else yaml.safe_dump(front, sort_keys=False)
+    path.write_text(f"---\n{front_text}---\n{body}", encoding="utf-8")
+    return path
+
+
+def lesson_front(lesson_id: str, *objective_ids: str, title: str | None = None) -> dict:
+    """A lesson's front matter: five minutes, one objective unless others are named."""
+    return {
+        "id": lesson_id,
+        "title": title or lesson_id.replace("-", " ").title(),
+        "minutes": 5,
+        "objectives": [
+            {"id": o, "text": f"Objective {o}."} for o in objective_ids or (f"{lesson_id}-o",)
+        ],
+    }
+
+
+def course_writer(tmp_path: Path):
+    """Return make(course_id, modules, root) writing courses/<id>/; it returns the root."""
+
+    def make(
+        course_id: str = "demo",
+        modules: dict[str, list[str]] | None = None,
+        root: Path | None = None,
+    ) -> Path:
+        root = root or tmp_path / "courses"
+        modules = modules or {"basics": ["first-lesson", "second-lesson"]}
+        course_dir = root / course_id
+        course_dir.mkdir(parents=True, exist_ok=True)
+        spec = {
+            "title": f"Course {course_id}",
+            "summary": "A course for tests.",
+            "modules": [{"id": m, "title": m.title(), "summary": ""} for m in modules],
+        }
+        (course_dir / "course.yaml").write_text(
+            yaml.safe_dump(spec, sort_keys=False), encoding="utf-8"
+        )
+        for module_id, lessons in modules.items():
+            for number, lesson_id in enumerate(lessons, start=1):
+                write_lesson(
+                    course_dir / module_id / f"{number:02d}-{lesson_id}.md", lesson_front(lesson_id)
+                )
+        return root
+
+    return make
+
+
+def write_quizzes(root: Path, quiz_text: str | None = None) -> Path:
+    """A quizzes folder with the real impasse rule book and one quiz as the walkouts quiz (the
+    test quiz, tests/data/test_quiz.yaml, unless quiz_text is given); returns the folder."""
+    folder = root / "impasse"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(PROJECT_ROOT / "quizzes" / "impasse" / "rules.yaml", folder / "rules.yaml")
+    (folder / "walkouts.yaml").write_text(quiz_text or (DATA / "test_quiz.yaml").read_text())
+    return root
+
+
+# --- Rule books and questions by hand: grading tests need no files and no app ---------------
+
+
+def when(**conditions) -> tuple[Condition, ...]:
+    """Conditions from fact=value (or a list of values, or {"not": value})."""
+    found = []
+    for fact, value in conditions.items():
+        negated = isinstance(value, dict)
+        value = value["not"] if negated else value
+        values = frozenset([value] if isinstance(value, str) else value)
+        found.append(Condition(fact, values, negated))
+    return tuple(found)
+
+
+def strategy(sid, kind="strategy", recommended=(), mistakes=(), **extra) -> Strategy:
+    """recommended/mistakes: tuples of (conditions, weight, because)."""
+    return Strategy(
+        id=sid,
+        name=sid.replace("-", " ").capitalize(),
+        kind=kind,
+        statement=f"Statement of {sid}.",
+        teaches=LessonRef(f"lesson-{sid}", f"section-{sid}"),
+        recommended=tuple(
+            Rule(f"{sid}.r{n}", sid, "recommended", c, because, weight)
+            for n, (c, weight, because) in enumerate(recommended)
+        ),
+        mistakes=tuple(
+            Rule(f"{sid}.m{n}", sid, "mistake", c, because)
+            for n, (c, _weight, because) in enumerate(mistakes)
+        ),
+        **extra,
+    )
+
+
+def book() -> RuleBook:
+    """A small rule book with a strategy of every kind, a walkout sequence and five facts."""
+    facts = {
+        "driver": Fact(
+            "driver",
+            "what drives it",
+            {"emotions": "feelings drive it", "issues": "terms drive it"},
+        ),
+        "caused_by": Fact(
+            "caused_by", "who caused it", {"us": "we caused it", "them": "they caused it"}
+        ),
+        "walkout": Fact(
+            "walkout",
+            "walkout state",
+            {"none": "no walkout", "fresh": "just happened", "apologised": "apology failed"},
+        ),
+        "aim": Fact(
+            "aim",
+            "their aim",
+            {
+                "deal": "they want a deal",
+                "win-lose": "they want win-lose",
+                "none": "they never wanted a deal",
+            },
+        ),
+        "ethics": Fact("ethics", "ethics gap", {"narrow": "similar ethics", "wide": "far apart"}),
+    }
+    strategies = [
+        strategy(
+            "apologise",
+            recommended=[(when(driver="emotions", caused_by="us"), 3, "You hurt them; say sorry.")],
+        ),
+        strategy(
+            "gesture",
+            recommended=[
+                (when(driver="emotions", caused_by="them"), 3, "Small gestures rebuild trust."),
+                (when(driver="emotions"), 1, "Goodwill helps."),
+            ],
+        ),
+        strategy("pause", recommended=[(when(driver="emotions"), 3, "Take a break.")]),
+        strategy(
+            "something-new",
+            recommended=[(when(driver="issues"), 2, "Add an issue.")],
+            mistakes=[(when(walkout="fresh"), 0, "Not right after a walkout.")],
+        ),
+        strategy("threaten", kind="mistake", mistakes=[((), 0, "Threats harden positions.")]),
+        strategy(
+            "assess",
+            kind="walkout-step",
+            sequence="walkout",
+            step=1,
+            recommended=[(when(walkout="fresh"), 4, "First judge how final it is.")],
+        ),
+        strategy(
+            "say-sorry",
+            kind="walkout-step",
+            sequence="walkout",
+            step=2,
+            recommended=[(when(walkout="fresh"), 2, "Then apologise.")],
+        ),
+        strategy(
+            "swap-people",
+            kind="walkout-step",
+            sequence="walkout",
+            step=3,
+            last_resort=True,
+            recommended=[(when(walkout="apologised"), 4, "Now change both leads.")],
+            mistakes=[(when(walkout="fresh"), 0, "Too early to change people.")],
+        ),
+        strategy(
+            "walk-win-lose",
+            kind="no-agreement",
+            recommended=[(when(aim="win-lose"), 6, "They only want win-lose.")],
+        ),
+        strategy(
+            "walk-ethics",
+            kind="no-agreement",
+            recommended=[(when(ethics="wide"), 6, "Ethics far apart.")],
+        ),
+        strategy(
+            "commit",
+            kind="commit",
+            recommended=[((), 1, "Nothing argues against it.")],
+            mistakes=[
+                (when(aim="win-lose"), 0, "They want win-lose."),
+                (when(ethics="wide"), 0, "Ethics far apart."),
+            ],
+        ),
+    ]
+    sequences = {"walkout": Sequence("walkout", "After a walkout", "Assess, apologise, swap.")}
+    return RuleBook("demo", facts, {s.id: s for s in strategies}, sequences)
+
+
+def option(sid: str, feedback: str = "", next_step: str | None = None) -> Option:
+    return Option(sid, f"Label {sid}", feedback, next_step)
+
+
+def question(kind="best", facts=None, options=(), steps=(), qid="q1") -> Question:
+    """A question of any kind; options may be strategy ids or Option objects."""
+    return Question(
+        id=qid,
+        kind=kind,
+        objectives=("obj",),
+        scenario="A story.",
+        scenario_html="<p>A story.</p>",
+        prompt="",
+        facts=facts or {},
+        options=tuple(option(o) if isinstance(o, str) else o for o in options),
+        steps=tuple(steps),
+    )
+
+
+def step(sid: str, facts: dict, *options: Option) -> Step:
+    """A step of a branching question."""
+    return Step(sid, f"Situation {sid}", f"<p>Situation {sid}</p>", facts, tuple(options))
+
+
+# --- Accounts and signing in ----------------------------------------------------------------
+
+PASSWORD = "correct horse battery"
+
+
+def create_account(
+    app,
+    email: str,
+    *,
+    name: str = "Test Learner",
+    role: str = "learner",
+    password: str = PASSWORD,
+) -> int:
+    """Create an account in this app's database directly; returns its id."""
+    with app.app_context():
+        user = create_user(
+            db.session,
+            email=email,
+            name=name,
+            password=password,
+            role=role,
+            hash_method=app.config["PASSWORD_HASH_METHOD"],
+        )
+        db.session.commit()
+        return user.id
+
+
+def log_in(app, email: str, password: str = PASSWORD):
+    """A new test client of this app, logged in as the account with this email."""
+    client = app.test_client()
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.text
+    return client
+
+
+def signed_in(app, email: str, name: str = "Test Learner", role: str = "learner"):
+    """Create an account and return a test client logged in as it."""
+    create_account(app, email, name=name, role=role)
+    return log_in(app, email)
+
+
+class AuthActions:
+    """Register, log in and log out through the forms, with one test client."""
+
+    def __init__(self, client) -> None:
+        self._client = client
+
+    def register(self, name="Ana Learner", email="ana@example.com", password=PASSWORD, **extra):
+        data = {"name": name, "email": email, "password": password, **extra}
+        return self._client.post("/register", data=data)
+
+    def login(self, email="ana@example.com", password=PASSWORD, **extra):
+        return self._client.post("/login", data={"email": email, "password": password, **extra})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+# --- Taking the test quiz through the web ---------------------------------------------------
+
+QUIZ_URL = "/courses/impasse/quizzes/walkouts"
+RIGHT_ANSWERS = {
+    "q-demo-best": "apologise",
+    "q-demo-all": ["keep-issues-open", "add-something-new"],
+    "q-demo-commit-decision": "walk",
+    "q-demo-commit-reason": "walk-changed-circumstances",
+    "q-demo-order-assess-finality": "1",
+    "q-demo-order-apologise-unequivocally": "2",
+    "q-demo-order-change-both-negotiators": "3",
+    "q-demo-branch-start": "assess-finality",
+    "q-demo-branch-assessed": "apologise-unequivocally",
+}
+
+
+def form_fields(page: str) -> dict:
+    """The hidden fields a quiz page's form sends back: its version and submission token."""
+    version = re.search(r'name="quiz_version" value="([^"]+)"', page).group(1)
+    token = re.search(r'name="submission" value="([^"]+)"', page).group(1)
+    return {"quiz_version": version, "submission": token}
+
+
+def submit_quiz(client, answers: dict, **extra):
+    """Open the test quiz and send these answers with the form's own hidden fields."""
+    page = client.get(QUIZ_URL).text
+    return client.post(QUIZ_URL, data={**form_fields(page), **answers, **extra})
 
 
 def answer_fields(
-    questions: Sequence[Question], responses: Mapping[str, Response]
+    questions: Iterable[Question], responses: Mapping[str, Response]
 ) -> list[tuple[str, str]]:
     """The form fields a browser sends to give these responses, written from the form's markup
     (independently of the code that reads them, so a round trip tests something)."""
     fields: list[tuple[str, str]] = []
-    for question in questions:
-        response = responses[question.id]
-        name = f"q-{question.id}"
+    for q in questions:
+        response = responses[q.id]
+        name = f"q-{q.id}"
         choices = response.choices
-        if question.kind in ("best", "all-that-apply"):
+        if q.kind in ("best", "all-that-apply"):
             fields += [(name, choice) for choice in choices]
-        elif question.kind == "commit-or-walk":
+        elif q.kind == "commit-or-walk":
             fields.append((f"{name}-decision", choices[0]))
             fields += [(f"{name}-reason", reason) for reason in choices[1:]]
-        elif question.kind == "order":
+        elif q.kind == "order":
             fields += [(f"{name}-{choice}", str(n)) for n, choice in enumerate(choices, start=1)]
-        elif question.kind == "branching":
-            step = question.steps[0]
+        elif q.kind == "branching":
+            at = q.steps[0]
             for choice in choices:
-                fields.append((f"{name}-{step.id}", choice))
-                option = next(o for o in step.options if o.strategy_id == choice)
-                step = question.step(option.next_step) if option.next_step else None
+                fields.append((f"{name}-{at.id}", choice))
+                chosen = next(o for o in at.options if o.strategy_id == choice)
+                at = q.step(chosen.next_step) if chosen.next_step else None
         else:
-            raise ValueError(f"answer_fields does not know the kind {question.kind!r}")
+            raise ValueError(f"answer_fields does not know the kind {q.kind!r}")
         if response.confidence:
-            fields.append((f"c-{question.id}", response.confidence))
+            fields.append((f"c-{q.id}", response.confidence))
     return fields
 
 
-STORED_BEFORE_14 = Path(__file__).parent / "data" / "stored_before_14"
+# --- Cohorts --------------------------------------------------------------------------------
+
+WORKSHOP = date.today() + timedelta(days=10)
+
+
+def create_cohort_on_the_web(client, name="Spring workshop", when=WORKSHOP):
+    """Create a cohort through the instructor's form; returns (id, invite path, join code)."""
+    response = client.post(
+        "/instructor/cohorts",
+        data={"name": name, "workshop_date": when.isoformat(), "description": "Bring a case."},
+    )
+    assert response.status_code == 302, response.text
+    cohort_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    page = client.get(f"/instructor/cohorts/{cohort_id}").text
+    link = re.search(r'id="invite-link" type="text" readonly value="([^"]+)"', page).group(1)
+    code = re.search(r'<strong class="code">([A-Z0-9]+)</strong>', page).group(1)
+    return cohort_id, link.replace("http://localhost", ""), code
+
+
+def assign_on_the_web(client, cohort_id, target="module:impasse/walkouts", due=""):
+    """Assign a module (or course:<id>) through the instructor's form."""
+    return client.post(
+        f"/instructor/cohorts/{cohort_id}/assign", data={"target": target, "due_date": due}
+    )
+
+
+def join_by_link(client, link: str):
+    """Join a cohort through its invitation link, as a signed-in learner."""
+    return client.post(link)
+
+
+class NewCohort(NamedTuple):
+    id: int
+    invite_token: str
+
+
+def make_cohort(
+    app,
+    owner_id: int,
+    *,
+    name: str = "Spring workshop",
+    workshop_date: date | None = None,
+    description: str = "",
+    modules: Mapping[str, date | None] | None = None,
+    members: Iterable[int] = (),
+    course_id: str = "impasse",
+) -> NewCohort:
+    """A cohort made by the cohort operations, as the instructor pages would: modules maps each
+    assigned module of the course to its due date (None: the workshop date)."""
+    with app.app_context():
+        session = db.session
+        cohort = membership.create_cohort(
+            session,
+            owner_id=owner_id,
+            name=name,
+            workshop_date=workshop_date or date.today() + timedelta(days=7),
+            description=description,
+        )
+        course = app.extensions["parley_content"].course(course_id)
+        for module_id, due in (modules or {}).items():
+            membership.assign(session, cohort, course, [module_id], due)
+        for user_id in members:
+            membership.join(session, cohort, user_id)
+        session.commit()
+        return NewCohort(cohort.id, cohort.invite_token)
+
+
+# --- Attempts and learners in bulk ----------------------------------------------------------
+
+
+def make_attempt(
+    session: Session,
+    user_id: int,
+    quiz: Quiz,
+    *,
+    score: float,
+    submitted_at: datetime | None = None,
+    attempt_id: int | None = None,
+) -> Attempt:
+    """An attempt at this quiz with this score, without answers; it passes as the quiz's pass
+    mark says. Added to the session and flushed, not committed."""
+    attempt = Attempt(
+        id=attempt_id,
+        user_id=user_id,
+        course_id=quiz.course_id,
+        quiz_id=quiz.id,
+        module_id=quiz.module_id,
+        quiz_version=quiz.version,
+        submission_token=secrets.token_urlsafe(16),
+        score=score,
+        pass_mark=quiz.pass_mark,
+        passed=score >= quiz.pass_mark,
+        submitted_at=submitted_at or utcnow(),
+    )
+    session.add(attempt)
+    session.flush()
+    return attempt
+
+
+def add_learners(app, cohort_id: int, start: int, count: int) -> None:
+    """Bulk-insert members "Learner 0000"... (emails l0@example.com...), each with the first
+    walkouts lesson completed and two attempts at the walkouts quiz, failed then passed."""
+    now = utcnow()
+    library = app.extensions["parley_content"]
+    quiz = library.quiz("impasse", "walkouts")
+    book_ = library.quizzes("impasse").rulebook
+    first = quiz.questions[0]
+    version_id = quiz.question_versions[first.id]
+    answered = Response(quiz.keys[first.id].answer, "sure")
+    stored = stored_answer(first, answered, grade(book_, first, answered, quiz.keys[first.id]), {})
+    with app.app_context():
+        session = db.session
+        if session.get(QuestionVersion, version_id) is None:
+            session.add(
+                QuestionVersion(
+                    id=version_id,
+                    course_id=quiz.course_id,
+                    quiz_id=quiz.id,
+                    question_id=first.id,
+                    snapshot=question_snapshot(first),
+                )
+            )
+        emails = [f"l{n}@example.com" for n in range(start, start + count)]
+        session.execute(
+            insert(User),
+            [
+                {
+                    "email": email,
+                    "name": f"Learner {n:04d}",
+                    "password_hash": "x",
+                    "role": "learner",
+                    "session_version": 1,
+                    "created_at": now,
+                }
+                for n, email in enumerate(emails, start=start)
+            ],
+        )
+        ids = list(session.scalars(select(User.id).where(User.email.in_(emails))))
+        session.execute(
+            insert(Membership),
+            [{"cohort_id": cohort_id, "user_id": i, "joined_at": now} for i in ids],
+        )
+        session.execute(
+            insert(LessonProgress),
+            [
+                {
+                    "user_id": i,
+                    "course_id": "impasse",
+                    "lesson_id": "reading-a-walkout",
+                    "first_opened_at": now,
+                    "last_opened_at": now,
+                    "completed_at": now,
+                }
+                for i in ids
+            ],
+        )
+        for user_id in ids:
+            for score in (0.6, 1.0):
+                attempt = make_attempt(session, user_id, quiz, score=score, submitted_at=now)
+                session.add(
+                    Answer(
+                        attempt_id=attempt.id,
+                        position=1,
+                        question_id=first.id,
+                        question_version_id=version_id,
+                        **stored,
+                    )
+                )
+        session.commit()
+
+
+# --- Rows the code before issue #14 stored --------------------------------------------------
 
 
 def stored_rows() -> dict[str, list[dict[str, Any]]]:
@@ -77,9 +614,95 @@ def insert_rows(url: str, rows: dict[str, list[dict[str, Any]]]) -> None:
                 connection.execute(insert(metadata.tables[table]), table_rows)
         if connection.dialect.name == "postgresql":  # explicit ids leave the sequences behind
             for table, table_rows in rows.items():
-                if table_rows:
+                id_column = metadata.tables[table].c.get("id")
+                if table_rows and isinstance(getattr(id_column, "type", None), Integer):
                     sequence = f"pg_get_serial_sequence('\"{table}\"', 'id')"
                     connection.execute(
                         text(f'SELECT setval({sequence}, (SELECT max(id) FROM "{table}"))')
                     )
     engine.dispose()
+
+
+# --- Reading pages --------------------------------------------------------------------------
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+_COMPOUND = re.compile(r"^(?P<tag>[a-z0-9]+)?(?:#(?P<id>[\w-]+))?(?:\.(?P<cls>[\w-]+))?$")
+
+
+def _compound(part: str) -> tuple[str | None, str | None, str | None]:
+    match = _COMPOUND.match(part)
+    if not match or not any(match.groupdict().values()):
+        raise ValueError(f"not a simple selector: {part!r}")
+    return match["tag"], match["id"], match["cls"]
+
+
+def _matches(compound, tag: str, attrs: dict) -> bool:
+    want_tag, want_id, want_cls = compound
+    return (
+        (want_tag is None or tag == want_tag)
+        and (want_id is None or attrs.get("id") == want_id)
+        and (want_cls is None or want_cls in (attrs.get("class") or "").split())
+    )
+
+
+class _ElementTexts(HTMLParser):
+    """The text of every element a selector matches: tag, #id, .class or tag.class, and
+    descendants of those separated by spaces ("section.review li.verdict")."""
+
+    def __init__(self, selector: str) -> None:
+        super().__init__()
+        self.compounds = [_compound(part) for part in selector.split()]
+        self.ancestors: list[tuple[str, dict]] = []  # the open elements, outermost first
+        self.open: list[list] = []  # [depth, words] of each matched element still open
+        self.found: list[list[str]] = []
+
+    def _selected(self, tag: str, attrs: dict) -> bool:
+        *outer, last = self.compounds
+        if not _matches(last, tag, attrs):
+            return False
+        ancestors = iter(reversed(self.ancestors))
+        return all(
+            any(_matches(compound, *ancestor) for ancestor in ancestors)
+            for compound in reversed(outer)
+        )
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _VOID:
+            return
+        attrs = dict(attrs)
+        for capture in self.open:
+            capture[0] += 1
+        if self._selected(tag, attrs):
+            words: list[str] = []
+            self.found.append(words)
+            self.open.append([1, words])
+        self.ancestors.append((tag, attrs))
+
+    def handle_endtag(self, tag):
+        if tag in _VOID:
+            return
+        for capture in self.open:
+            capture[0] -= 1
+        self.open = [capture for capture in self.open if capture[0] > 0]
+        if self.ancestors:
+            self.ancestors.pop()
+
+    def handle_data(self, data):
+        for _, words in self.open:
+            words += data.split()
+
+
+def texts(page: str, selector: str) -> list[str]:
+    """The text a reader sees in each element that matches, in page order, one space between
+    words: selector is a tag, #id, .class or tag.class, or descendants ("nav.grid-pages span")."""
+    parser = _ElementTexts(selector)
+    parser.feed(page)
+    parser.close()
+    return [" ".join(words) for words in parser.found]
+
+
+def text_of(page: str, selector: str) -> str:
+    """The text of the one element that matches the selector (fails if none or several do)."""
+    found = texts(page, selector)
+    assert len(found) == 1, f"{selector!r} matches {len(found)} elements: {found}"
+    return found[0]

@@ -4,8 +4,7 @@ from werkzeug.datastructures import MultiDict
 
 from parley.grading import Response, derive
 from parley.learning.answers import parse_answers
-from tests.factories import answer_fields
-from tests.grading.builders import book, option, question, step
+from tests.factories import answer_fields, book, option, question, step
 
 
 def test_every_kind_round_trips_through_the_form():

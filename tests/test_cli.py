@@ -2,6 +2,7 @@ from sqlalchemy import select
 
 from parley.extensions import db
 from parley.models import User
+from tests.factories import create_account
 
 
 def test_users_create_reads_password_from_stdin(runner, auth):
@@ -26,14 +27,14 @@ def test_users_create_reads_password_from_stdin(runner, auth):
     )
 
 
-def test_users_create_refuses_duplicate_email(runner, make_user):
-    make_user(email="ines@example.com")
+def test_users_create_refuses_duplicate_email(app, runner):
+    create_account(app, "ines@example.com")
     result = runner.invoke(
         args=["users", "create", "--email", "INES@example.com", "--name", "Ines"],
         input="a long enough password\n",
     )
     assert result.exit_code == 1
-    assert "already exists" in result.output
+    assert "Error: An account with this email already exists." in result.output
 
 
 def test_users_create_refuses_short_password(runner):
@@ -44,8 +45,8 @@ def test_users_create_refuses_short_password(runner):
     assert "password refused: Use at least 10 characters." in result.output
 
 
-def test_set_role_makes_an_instructor(app, runner, make_user):
-    make_user(email="joe@example.com")
+def test_set_role_makes_an_instructor(app, runner):
+    create_account(app, "joe@example.com")
     result = runner.invoke(args=["users", "set-role", "JOE@example.com", "instructor"])
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -58,7 +59,7 @@ def test_set_role_names_an_unknown_account(runner):
     assert "no account with email ghost@example.com" in result.output
 
 
-def test_set_role_rejects_unknown_role(runner, make_user):
-    make_user(email="joe@example.com")
+def test_set_role_rejects_unknown_role(app, runner):
+    create_account(app, "joe@example.com")
     result = runner.invoke(args=["users", "set-role", "joe@example.com", "admin"])
     assert result.exit_code == 2

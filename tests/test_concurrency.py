@@ -19,10 +19,9 @@ from sqlalchemy import func, select
 
 from parley.extensions import db
 from parley.models import Answer, Attempt
-from tests.conftest import PASSWORD, RIGHT_ANSWERS, write_quizzes
+from tests.factories import PASSWORD, QUIZ_URL, RIGHT_ANSWERS, create_account
 
 LEARNERS = 50
-QUIZ = "/courses/impasse/quizzes/walkouts"
 
 
 def free_port() -> int:
@@ -60,14 +59,16 @@ def hidden(page: str, name: str) -> str:
 
 
 @pytest.fixture
-def server(app_config, tmp_path, make_user):
+def server(quiz_app, app_config, tmp_path):
+    """Gunicorn with four workers serving the test quiz from quiz_app's database, where 50
+    learners have accounts."""
     for n in range(LEARNERS):
-        make_user(email=f"c{n}@example.com")
+        create_account(quiz_app, f"c{n}@example.com")
     port = free_port()
     env = {
         **os.environ,
         "PARLEY_DATABASE_URL": app_config["DATABASE_URL"],
-        "PARLEY_QUIZZES_DIR": str(write_quizzes(tmp_path / "server-quizzes")),
+        "PARLEY_QUIZZES_DIR": str(quiz_app.config["QUIZZES_DIR"]),
         "PARLEY_ENV": "production",
         "PARLEY_SECURE_COOKIES": "0",
         "SECRET_KEY": "concurrency-test-secret",
@@ -129,7 +130,7 @@ def test_fifty_concurrent_submissions_lose_nothing_and_never_fail(server, quiz_a
             },
         )
         assert status == 302
-        quiz_page = browser.request(QUIZ)[1]
+        quiz_page = browser.request(QUIZ_URL)[1]
         forms.append(
             {
                 **RIGHT_ANSWERS,
@@ -146,9 +147,9 @@ def test_fifty_concurrent_submissions_lose_nothing_and_never_fail(server, quiz_a
 
     def submit(index: int) -> None:
         barrier.wait(timeout=30)
-        codes = [browsers[index].request(QUIZ, forms[index])[0]]
+        codes = [browsers[index].request(QUIZ_URL, forms[index])[0]]
         if index % 5 == 0:  # a double click
-            codes.append(browsers[index].request(QUIZ, forms[index])[0])
+            codes.append(browsers[index].request(QUIZ_URL, forms[index])[0])
         with lock:
             statuses.extend(codes)
 

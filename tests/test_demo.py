@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from parley.extensions import db
 from parley.models import Attempt, Cohort, Membership, User
+from tests.factories import create_account, log_in
 
 
 def counts(app) -> dict:
@@ -16,7 +17,7 @@ def counts(app) -> dict:
         }
 
 
-def test_demo_builds_a_workshop_and_prints_the_logins(app, runner, login_as):
+def test_demo_builds_a_workshop_and_prints_the_logins(app, runner):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     assert "instructor@demo.parley.example" in result.output
@@ -26,7 +27,7 @@ def test_demo_builds_a_workshop_and_prints_the_logins(app, runner, login_as):
     assert found["Attempt"] > 10
     with app.app_context():
         cohort_id = db.session.scalar(select(Cohort.id))
-    trainer = login_as(app, "instructor@demo.parley.example", "try-parley-demo")
+    trainer = log_in(app, "instructor@demo.parley.example", "try-parley-demo")
     grid = trainer.get(f"/instructor/cohorts/{cohort_id}").text
     shown = set(re.findall(r'<span class="cell-status">([a-z ]+)</span>', grid))
     assert {"not started", "in progress", "passed"} <= shown
@@ -45,8 +46,8 @@ def test_running_the_demo_twice_duplicates_nothing(app, runner):
     assert counts(app) == first
 
 
-def test_demo_refuses_a_database_with_real_accounts_unless_forced(app, runner, make_user):
-    make_user(email="real.person@example.com")
+def test_demo_refuses_a_database_with_real_accounts_unless_forced(app, runner):
+    create_account(app, "real.person@example.com")
     refused = runner.invoke(args=["demo"])
     assert refused.exit_code == 1
     assert "holds 1 real account(s)" in refused.output and "--force" in refused.output

@@ -29,7 +29,7 @@ def test_secret_key_is_required_outside_development(app_config):
         create_app(app_config)
 
 
-def test_development_secret_key_is_generated_once_with_mode_600(tmp_path, app_config, monkeypatch):
+def test_development_secret_key_is_generated_once_with_mode_600(tmp_path):
     from parley.config import development_secret_key
 
     first = development_secret_key(tmp_path)
@@ -37,7 +37,7 @@ def test_development_secret_key_is_generated_once_with_mode_600(tmp_path, app_co
     assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
 
 
-def test_environment_overrides_defaults(monkeypatch, app_config, tmp_path):
+def test_environment_overrides_defaults(monkeypatch, tmp_path):
     monkeypatch.setenv("PARLEY_COURSES_DIR", str(tmp_path / "elsewhere"))
     from parley.config import content_dirs
 

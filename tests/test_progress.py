@@ -8,7 +8,7 @@ from parley import create_app
 from parley.extensions import db
 from parley.learning import progress
 from parley.models import User
-from tests.content_files import lesson_front, write_lesson
+from tests.factories import lesson_front, write_lesson
 
 
 def states_of(app, email: str) -> dict:

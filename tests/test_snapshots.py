@@ -20,50 +20,25 @@ from parley.models import (
     User,
     utcnow,
 )
+from tests.factories import create_account, make_attempt, make_cohort
 
 
-def make_cohort(app, make_user) -> tuple[int, int]:
-    owner = make_user(email="trainer@example.com", role="instructor")
-    learner = make_user(email="ana@example.com", name="Ana A")
-    with app.app_context():
-        cohort = Cohort(
-            owner_id=owner,
-            name="Spring",
-            workshop_date=date.today() + timedelta(days=7),
-            join_code="SPRING22",
-            invite_token="spring-token",
-        )
-        db.session.add(cohort)
-        db.session.flush()
-        db.session.add(Membership(cohort_id=cohort.id, user_id=learner))
-        db.session.add(
-            Assignment(
-                cohort_id=cohort.id,
-                course_id="impasse",
-                module_id="walkouts",
-                due_date=date.today(),
-            )
-        )
-        db.session.commit()
-        return cohort.id, learner
-
-
-def attempt(user_id: int, score: float, token: str) -> Attempt:
-    return Attempt(
-        user_id=user_id,
-        course_id="impasse",
-        quiz_id="walkouts",
-        module_id="walkouts",
-        quiz_version="v",
-        submission_token=f"token-{token}-xxxxxxxxxxxx",
-        score=score,
-        pass_mark=0.8,
-        passed=score >= 0.8,
+def cohort_of_one(app) -> tuple[int, int]:
+    """A cohort with one member, Ana A, and the walkouts module due today; returns both ids."""
+    owner = create_account(app, "trainer@example.com", role="instructor")
+    learner = create_account(app, "ana@example.com", name="Ana A")
+    cohort = make_cohort(
+        app, owner, name="Spring", modules={"walkouts": date.today()}, members=[learner]
     )
+    return cohort.id, learner
 
 
-def test_an_unchanged_cohort_is_reused_and_a_new_day_rebuilds_it(quiz_app, make_user):
-    cohort_id, _ = make_cohort(quiz_app, make_user)
+def walkouts_quiz(app):
+    return app.extensions["parley_content"].quiz("impasse", "walkouts")
+
+
+def test_an_unchanged_cohort_is_reused_and_a_new_day_rebuilds_it(quiz_app):
+    cohort_id, _ = cohort_of_one(quiz_app)
     snapshots = CohortSnapshots(quiz_app.extensions["parley_content"])
     today = date.today()
     with quiz_app.app_context():
@@ -74,8 +49,8 @@ def test_an_unchanged_cohort_is_reused_and_a_new_day_rebuilds_it(quiz_app, make_
     assert later is not first and later.readiness.rows[0].cells[0].overdue
 
 
-def test_only_a_few_cohorts_are_kept(quiz_app, make_user):
-    cohort_id, _ = make_cohort(quiz_app, make_user)
+def test_only_a_few_cohorts_are_kept(quiz_app):
+    cohort_id, _ = cohort_of_one(quiz_app)
     snapshots = CohortSnapshots(quiz_app.extensions["parley_content"], capacity=1)
     today = date.today()
     with quiz_app.app_context():
@@ -84,9 +59,9 @@ def test_only_a_few_cohorts_are_kept(quiz_app, make_user):
         assert snapshots.get(db.session, cohort_id, today) is not first
 
 
-def test_a_member_swapped_for_another_rebuilds_it(quiz_app, make_user):
-    cohort_id, learner = make_cohort(quiz_app, make_user)
-    other = make_user(email="bea@example.com", name="Bea B")
+def test_a_member_swapped_for_another_rebuilds_it(quiz_app):
+    cohort_id, learner = cohort_of_one(quiz_app)
+    other = create_account(quiz_app, "bea@example.com", name="Bea B")
     snapshots = CohortSnapshots(quiz_app.extensions["parley_content"])
     today = date.today()
     with quiz_app.app_context():
@@ -99,9 +74,9 @@ def test_a_member_swapped_for_another_rebuilds_it(quiz_app, make_user):
     assert [row.member.name for row in swapped.readiness.rows] == ["Bea B"]
 
 
-def test_every_kind_of_change_behind_the_grid_shows_at_the_next_look(quiz_app, make_user):
-    cohort_id, ana = make_cohort(quiz_app, make_user)
-    ben = make_user(email="ben@example.com", name="Ben B")
+def test_every_kind_of_change_behind_the_grid_shows_at_the_next_look(quiz_app):
+    cohort_id, ana = cohort_of_one(quiz_app)
+    ben = create_account(quiz_app, "ben@example.com", name="Ben B")
     library = quiz_app.extensions["parley_content"]
     snapshots = CohortSnapshots(library)
     today = date.today()
@@ -159,7 +134,7 @@ def test_every_kind_of_change_behind_the_grid_shows_at_the_next_look(quiz_app, m
         session.commit()
         assert cell(grid(), "Ana Changed", "walkouts").lessons_done == 1
 
-        session.add(attempt(ana, 1.0, "passed"))
+        make_attempt(session, ana, walkouts_quiz(quiz_app), score=1.0)
         session.commit()
         assert cell(grid(), "Ana Changed", "walkouts").status is Status.PASSED
 
@@ -195,8 +170,8 @@ def test_every_kind_of_change_behind_the_grid_shows_at_the_next_look(quiz_app, m
         assert [c.module.id for c in grid().readiness.columns] == ["walkouts"]
 
 
-def test_a_new_row_that_takes_a_deleted_rows_id_still_shows(quiz_app, make_user):
-    cohort_id, ana = make_cohort(quiz_app, make_user)
+def test_a_new_row_that_takes_a_deleted_rows_id_still_shows(quiz_app):
+    cohort_id, ana = cohort_of_one(quiz_app)
     library = quiz_app.extensions["parley_content"]
     snapshots = CohortSnapshots(library)
     today = date.today()
@@ -220,19 +195,16 @@ def test_a_new_row_that_takes_a_deleted_rows_id_still_shows(quiz_app, make_user)
     assert [c.status for c in after] == [Status.IN_PROGRESS, Status.NOT_STARTED]
 
 
-def test_an_attempt_committed_out_of_id_order_rebuilds_it(quiz_app, make_user):
-    cohort_id, learner = make_cohort(quiz_app, make_user)
+def test_an_attempt_committed_out_of_id_order_rebuilds_it(quiz_app):
+    cohort_id, learner = cohort_of_one(quiz_app)
     snapshots = CohortSnapshots(quiz_app.extensions["parley_content"])
     today = date.today()
     with quiz_app.app_context():
-        late = attempt(learner, 0.2, "late")
-        late.id = 100  # the later id commits first
-        db.session.add(late)
-        db.session.commit()
+        quiz = walkouts_quiz(quiz_app)
+        make_attempt(db.session, learner, quiz, score=0.2, attempt_id=100)  # the later id
+        db.session.commit()  # commits first
         first = snapshots.get(db.session, cohort_id, today)
-        early = attempt(learner, 1.0, "early")
-        early.id = 50
-        db.session.add(early)
+        make_attempt(db.session, learner, quiz, score=1.0, attempt_id=50)
         db.session.commit()
         later = snapshots.get(db.session, cohort_id, today)
     assert first.readiness.rows[0].cells[0].status is Status.IN_PROGRESS

@@ -11,44 +11,21 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 
 import pytest
 from alembic import command
 
 from parley import create_app
 from parley.cli import alembic_config
-from tests.factories import STORED_BEFORE_14, insert_rows, stored_rows
+from tests.factories import STORED_BEFORE_14, insert_rows, log_in, stored_rows, text_of
 
 PASSWORD = "correct horse battery"  # the accounts in the stored rows have this password
 COHORT = 1
 
 
-class _VisibleText(HTMLParser):
-    """The words a reader sees inside <main>, one space between them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.depth = 0
-        self.words: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "main" or self.depth:
-            self.depth += 1
-
-    def handle_endtag(self, tag):
-        if self.depth:
-            self.depth -= 1
-
-    def handle_data(self, data):
-        if self.depth:
-            self.words += data.split()
-
-
 def visible_text(page: str) -> str:
-    parser = _VisibleText()
-    parser.feed(page)
-    return " ".join(parser.words)
+    """The words a reader sees inside <main>, one space between them."""
+    return text_of(page, "main")
 
 
 def golden(name: str) -> str:
@@ -64,12 +41,6 @@ def stored_app(unmigrated_database, app_config):
     return create_app({**app_config, "DATABASE_URL": unmigrated_database})
 
 
-def logged_in(app, email: str):
-    client = app.test_client()
-    assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
-    return client
-
-
 @pytest.mark.parametrize(
     ("path", "page"),
     [
@@ -78,32 +49,32 @@ def logged_in(app, email: str):
     ],
 )
 def test_a_learner_reviews_a_stored_attempt_as_before(stored_app, path, page):
-    shown = logged_in(stored_app, "ana@example.com").get(path)
+    shown = log_in(stored_app, "ana@example.com", PASSWORD).get(path)
     assert shown.status_code == 200
     assert visible_text(shown.text) == visible_text(golden(page))
 
 
 def test_an_instructor_reviews_a_stored_attempt_as_before(stored_app):
     path = f"/instructor/cohorts/{COHORT}/learners/2/attempts/3"
-    shown = logged_in(stored_app, "tess@example.com").get(path)
+    shown = log_in(stored_app, "tess@example.com", PASSWORD).get(path)
     assert visible_text(shown.text) == visible_text(golden("instructor-attempt.html"))
 
 
 def test_the_readiness_grid_reads_as_before(stored_app):
-    shown = logged_in(stored_app, "tess@example.com").get(f"/instructor/cohorts/{COHORT}")
+    shown = log_in(stored_app, "tess@example.com", PASSWORD).get(f"/instructor/cohorts/{COHORT}")
     assert visible_text(shown.text) == visible_text(golden("grid.html"))
 
 
 @pytest.mark.parametrize("export", ["matrix.csv", "answers.csv"])
 def test_the_csv_exports_are_as_before(stored_app, export):
-    shown = logged_in(stored_app, "tess@example.com").get(
+    shown = log_in(stored_app, "tess@example.com", PASSWORD).get(
         f"/instructor/cohorts/{COHORT}/export/{export}"
     )
     assert shown.text == golden(export)
 
 
 def test_the_xapi_export_is_as_before(stored_app):
-    shown = logged_in(stored_app, "tess@example.com").get(
+    shown = log_in(stored_app, "tess@example.com", PASSWORD).get(
         f"/instructor/cohorts/{COHORT}/export/xapi.json"
     )
     assert json.loads(shown.text) == json.loads(golden("xapi.json"))

@@ -10,7 +10,6 @@ import logging
 import os
 import shutil
 import threading
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -18,23 +17,9 @@ from werkzeug.serving import make_server
 
 from parley import create_app
 from parley.cli import alembic_config
-from parley.config import PROJECT_ROOT
 from parley.db import Database
-from tests.conftest import POSTGRES_URL, empty_postgres_tables
-
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-WIDTHS = {"phone": 375, "desktop": 1280}
+from tests.browser.support import ARGS, AXE, CHROMIUM
+from tests.factories import POSTGRES_URL, empty_postgres_tables
 
 
 def _missing() -> str | None:
@@ -116,25 +101,3 @@ def new_page(chromium):
     yield make
     for context in contexts:
         context.close()
-
-
-def axe_violations(page) -> list[dict]:
-    """Run axe-core in the page; return serious and critical violations."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        {
-            "id": v["id"],
-            "impact": v["impact"],
-            "help": v["help"],
-            "nodes": [n["target"] for n in v["nodes"]][:5],
-        }
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-def screenshot(page, name: str, full_page: bool = True) -> None:
-    """Write a screenshot into test-artifacts/screenshots/ (the README tour's come from here)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)

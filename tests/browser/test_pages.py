@@ -5,14 +5,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from parley.accounts.users import create_user
-from parley.cohorts.membership import assign, create_cohort, join
-from parley.extensions import db
-from tests.browser.conftest import WIDTHS, axe_violations, screenshot
-from tests.browser.quiz_answers import answer_quiz
+from tests.browser.support import PASSWORD, WIDTHS, answer_quiz, axe_violations, login, screenshot
+from tests.factories import create_account, make_cohort
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a long browser password"
 TOUR = {"lesson", "quiz-result", "dashboard", "instructor-grid"}  # shown in the README
 
 
@@ -20,43 +16,24 @@ TOUR = {"lesson", "quiz-result", "dashboard", "instructor-grid"}  # shown in the
 def site(live_server):
     """A learner with an attempt, an instructor with a cohort: every page has something to show."""
     app, base = live_server
-    with app.app_context():
-        learner = create_user(
-            db.session,
-            email="pages-learner@example.com",
-            name="Priya Pages",
-            password=PASSWORD,
-            hash_method="pbkdf2:sha256:1000",
-        )
-        trainer = create_user(
-            db.session,
-            email="pages-trainer@example.com",
-            name="Tom Pages",
-            password=PASSWORD,
-            role="instructor",
-            hash_method="pbkdf2:sha256:1000",
-        )
-        cohort = create_cohort(
-            db.session,
-            owner_id=trainer.id,
-            name="Pages cohort",
-            workshop_date=date.today() + timedelta(days=3),
-            description="Everything on show.",
-        )
-        library = app.extensions["parley_content"]
-        course = library.course("impasse")
-        assign(db.session, cohort, course, [m.id for m in course.modules], None)
-        join(db.session, cohort, learner.id)
-        db.session.commit()
-        ids = {"cohort": cohort.id, "learner": learner.id, "token": cohort.invite_token}
+    learner = create_account(
+        app, "pages-learner@example.com", name="Priya Pages", password=PASSWORD
+    )
+    trainer = create_account(
+        app, "pages-trainer@example.com", name="Tom Pages", role="instructor", password=PASSWORD
+    )
+    course = app.extensions["parley_content"].course("impasse")
+    cohort = make_cohort(
+        app,
+        trainer,
+        name="Pages cohort",
+        workshop_date=date.today() + timedelta(days=3),
+        description="Everything on show.",
+        modules={module.id: None for module in course.modules},
+        members=[learner],
+    )
+    ids = {"cohort": cohort.id, "learner": learner, "token": cohort.invite_token}
     return app, base, ids
-
-
-def login(page, base, email):
-    page.goto(base + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 @pytest.fixture(scope="module")

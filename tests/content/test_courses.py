@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from parley.cli import check_command
 from parley.config import PROJECT_ROOT
 from parley.content import ContentInvalid, load_library
-from tests.content_files import lesson_front, write_lesson
+from tests.factories import lesson_front, write_lesson
 
 
 def messages(report) -> list[str]:
@@ -181,14 +181,14 @@ def test_content_check_reports_and_exits_1_on_error(make_course, tmp_path):
     assert code == 1
     lines = output.strip().splitlines()
     assert "duplicate lesson id 'same-id'" in lines[0]
-    assert lines[-1].startswith("1 courses, 1 modules, 1 lessons, 1 objectives")
-    assert "1 errors" in lines[-1]
+    assert lines[-1].startswith("1 courses, 1 modules, 1 lessons, 1 objectives, ")
+    assert lines[-1].endswith(", 1 errors, 0 warnings")
 
 
 def test_content_check_passes_on_the_shipped_content():
     code, output = run_check(PROJECT_ROOT / "courses", PROJECT_ROOT / "quizzes")
     assert code == 0, output
-    assert "0 errors" in output.strip().splitlines()[-1]
+    assert output.strip().splitlines()[-1].endswith(", 0 errors, 0 warnings")
 
 
 def test_problems_are_reported_module_by_module_in_course_order(make_course):

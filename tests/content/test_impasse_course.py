@@ -12,6 +12,7 @@ import pytest
 from parley.config import PROJECT_ROOT
 from parley.content import load_library
 from parley.content.coverage import coverage
+from tests.factories import texts
 
 SEED_HASHES = Path(__file__).parent.parent / "data" / "seed_8gram_hashes.txt"
 COVERED_KINDS = ("strategy", "walkout-step", "no-agreement")
@@ -56,7 +57,9 @@ def test_four_modules_in_order_with_an_introduction(shipped):
         "walkouts",
         "no-agreement",
     ]
-    assert "who" in course.intro_html.lower() and "minutes" in course.intro_html.lower()
+    headings = texts(course.intro_html, "h2")
+    assert "Who it is for" in headings and "How long it takes" in headings
+    assert re.search(r"\b\d+ (to \d+ )?minutes in total\b", course.intro_html)
 
 
 def test_every_lesson_has_objectives_an_example_and_key_takeaways(shipped):

@@ -7,7 +7,7 @@ import parley.content.render_cache as render_cache
 import parley.content.rendering as rendering
 from parley.config import PROJECT_ROOT
 from parley.content.library import load_library
-from tests.content_files import LESSON_BODY, lesson_front, write_lesson
+from tests.factories import LESSON_BODY, lesson_front, write_lesson
 
 
 def count_renders(monkeypatch) -> list[str]:

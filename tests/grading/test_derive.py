@@ -1,7 +1,7 @@
 import pytest
 
 from parley.grading import DerivationError, derive
-from tests.grading.builders import book, option, question, step
+from tests.factories import book, option, question, step
 
 
 def test_best_is_the_highest_weighted_recommended_option():

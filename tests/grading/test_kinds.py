@@ -2,7 +2,7 @@ import pytest
 
 from parley.grading import Response, ResponseError, grade, kind_of
 from parley.grading.quiz import grade_quiz
-from tests.grading.builders import book, option, question, step
+from tests.factories import book, option, question, step
 
 
 def verdicts(result):
@@ -41,7 +41,7 @@ def test_best_wrong_choice_is_a_mistake_quoting_its_mistake_rule_and_the_key_is_
     assert wrong.rule_id == "threaten.m0"
     assert wrong.reason == "Threats harden positions."
     assert wrong.note == "Here it would insult Ana."
-    assert "apologise" in result.summary.lower() or "Apologise" in result.summary
+    assert result.summary == "Not the best move here. The rules point to Apologise."
 
 
 def test_best_wrong_neutral_choice_says_when_it_would_fit():
@@ -114,7 +114,7 @@ def test_commit_or_walk_full_credit_needs_the_right_condition():
     assert grade(book(), q, Response(("walk", "walk-win-lose"))).score == 1.0
     half = grade(book(), q, Response(("walk", "walk-ethics")))
     assert half.score == 0.5
-    assert "different reason" in half.summary
+    assert half.summary == "Walking away was right, but for a different reason: Walk win lose."
     committed = grade(book(), q, Response(("commit",)))
     assert committed.score == 0.0
     commit_verdict = next(v for v in committed.verdicts if v.strategy_id == "commit")

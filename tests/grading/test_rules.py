@@ -1,6 +1,6 @@
 from parley.grading import Condition
 from parley.grading.rules import describe_conditions, evaluate
-from tests.grading.builders import book
+from tests.factories import book
 
 
 def test_condition_matches_any_listed_value():

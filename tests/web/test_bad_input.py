@@ -8,8 +8,16 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from parley.extensions import db
-from parley.models import Base
-from tests.conftest import PASSWORD, QUIZ_URL, RIGHT_ANSWERS
+from parley.models import Assignment, Base
+from tests.factories import (
+    PASSWORD,
+    QUIZ_URL,
+    RIGHT_ANSWERS,
+    assign_on_the_web,
+    create_account,
+    create_cohort_on_the_web,
+    log_in,
+)
 
 SETTINGS = settings(
     max_examples=40,
@@ -75,21 +83,27 @@ def check(app, response, before) -> None:
 
 
 @pytest.fixture
-def world(quiz_app, make_user, login_as):
+def world(quiz_app):
     """A learner and an instructor with a cohort, an assignment and a membership."""
-    make_user(email="learner@example.com", name="Lea")
-    make_user(email="trainer@example.com", name="Tim", role="instructor")
-    learner = login_as(quiz_app, "learner@example.com")
-    trainer = login_as(quiz_app, "trainer@example.com")
-    when = (date.today() + timedelta(days=7)).isoformat()
-    trainer.post("/instructor/cohorts", data={"name": "C", "workshop_date": when})
-    trainer.post("/instructor/cohorts/1/assign", data={"target": "module:impasse/walkouts"})
+    learner_id = create_account(quiz_app, "learner@example.com", name="Lea")
+    create_account(quiz_app, "trainer@example.com", name="Tim", role="instructor")
+    learner = log_in(quiz_app, "learner@example.com")
+    trainer = log_in(quiz_app, "trainer@example.com")
+    cohort_id, link, _ = create_cohort_on_the_web(
+        trainer, name="C", when=date.today() + timedelta(days=7)
+    )
+    assign_on_the_web(trainer, cohort_id)
+    assert learner.post(link).status_code == 303
     with quiz_app.app_context():
-        from parley.models import Cohort
-
-        token = db.session.scalar(select(Cohort.invite_token))
-    learner.post(f"/join/{token}")
-    return {"app": quiz_app, "learner": learner, "trainer": trainer, "token": token}
+        assignment_id = db.session.scalar(select(Assignment.id))
+    assert assignment_id is not None
+    return {
+        "app": quiz_app,
+        "learner": learner,
+        "trainer": trainer,
+        "token": link.rsplit("/", 1)[1],
+        "ids": {"cohort": cohort_id, "learner": learner_id, "assignment": assignment_id},
+    }
 
 
 LEARNER_FORMS = {
@@ -105,15 +119,15 @@ LEARNER_FORMS = {
         "c-demo-all",
         "q-demo-branch-assessed",
     ],
-    "/cohorts/1/leave": ["x"],
+    "/cohorts/{cohort}/leave": ["x"],
 }
 TRAINER_FORMS = {
     "/instructor/cohorts": ["name", "workshop_date", "description"],
-    "/instructor/cohorts/1/assign": ["target", "due_date"],
-    "/instructor/cohorts/1/learners/1/extend": ["assignment", "due_date"],
-    "/instructor/cohorts/1/joining": ["open"],
-    "/instructor/cohorts/1/assignments/1/delete": ["x"],
-    "/instructor/cohorts/1/members/1/remove": ["x"],
+    "/instructor/cohorts/{cohort}/assign": ["target", "due_date"],
+    "/instructor/cohorts/{cohort}/learners/{learner}/extend": ["assignment", "due_date"],
+    "/instructor/cohorts/{cohort}/joining": ["open"],
+    "/instructor/cohorts/{cohort}/assignments/{assignment}/delete": ["x"],
+    "/instructor/cohorts/{cohort}/members/{learner}/remove": ["x"],
 }
 
 
@@ -125,7 +139,7 @@ def test_learner_forms_survive_any_input(world, path):
     @given(data=form_data(LEARNER_FORMS[path]))
     def run(data):
         before = database_state(app)
-        check(app, client.post(path, data=data), before)
+        check(app, client.post(path.format(**world["ids"]), data=data), before)
 
     run()
 
@@ -138,7 +152,7 @@ def test_instructor_forms_survive_any_input(world, path):
     @given(data=form_data(TRAINER_FORMS[path]))
     def run(data):
         before = database_state(app)
-        check(app, client.post(path, data=data), before)
+        check(app, client.post(path.format(**world["ids"]), data=data), before)
 
     run()
 

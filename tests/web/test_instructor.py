@@ -8,55 +8,46 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import RIGHT_ANSWERS, submit_quiz
-
-WORKSHOP = date.today() + timedelta(days=10)
-
-
-@pytest.fixture
-def trainer(quiz_app, make_user, login_as):
-    make_user(email="trainer@example.com", name="Tess Trainer", role="instructor")
-    return login_as(quiz_app, "trainer@example.com")
-
-
-def create_cohort(client, name="Spring workshop", when=WORKSHOP):
-    response = client.post(
-        "/instructor/cohorts",
-        data={"name": name, "workshop_date": when.isoformat(), "description": "Bring a case."},
-    )
-    assert response.status_code == 302, response.text
-    cohort_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    page = client.get(f"/instructor/cohorts/{cohort_id}").text
-    link = re.search(r'id="invite-link" type="text" readonly value="([^"]+)"', page).group(1)
-    code = re.search(r'<strong class="code">([A-Z0-9]+)</strong>', page).group(1)
-    return cohort_id, link.replace("http://localhost", ""), code
-
-
-def assign(client, cohort_id, target="module:impasse/walkouts", due=""):
-    return client.post(
-        f"/instructor/cohorts/{cohort_id}/assign", data={"target": target, "due_date": due}
-    )
+from tests.factories import (
+    RIGHT_ANSWERS,
+    WORKSHOP,
+    add_learners,
+    assign_on_the_web,
+    create_cohort_on_the_web,
+    join_by_link,
+    signed_in,
+    submit_quiz,
+    text_of,
+    texts,
+)
 
 
 @pytest.fixture
-def learner_client(quiz_app, make_user, login_as):
+def trainer(quiz_app):
+    return signed_in(quiz_app, "trainer@example.com", name="Tess Trainer", role="instructor")
+
+
+@pytest.fixture
+def learner_client(quiz_app):
+    """Return make(email, name): a client signed in as a new learner."""
+
     def make(email, name="Lena Learner"):
-        make_user(email=email, name=name)
-        return login_as(quiz_app, email)
+        return signed_in(quiz_app, email, name=name)
 
     return make
 
 
-def join(client, link):
-    return client.post(link)
+def due_rows(dashboard: str) -> list[str]:
+    """The rows of the learner's "Before <workshop>" tables, as a reader sees them."""
+    return texts(dashboard, "section.due tbody tr")
 
 
 def ana_and_ben_join(learner_client, link):
     """Sign in learners Ana and Ben and have both join by the invite link."""
     ana = learner_client("ana@example.com", "Ana A")
     ben = learner_client("ben@example.com", "Ben B")
-    join(ana, link)
-    join(ben, link)
+    join_by_link(ana, link)
+    join_by_link(ben, link)
     return ana, ben
 
 
@@ -77,14 +68,15 @@ def test_learners_never_see_instructor_pages(learner_client):
 
 def test_visitors_are_sent_to_log_in(quiz_app):
     response = quiz_app.test_client().get("/instructor/")
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=%2Finstructor%2F"
 
 
 def test_instructor_creates_a_cohort_with_link_and_code(trainer):
-    cohort_id, link, code = create_cohort(trainer)
+    cohort_id, link, code = create_cohort_on_the_web(trainer)
     assert link.startswith("/join/") and len(code) == 8
     page = trainer.get("/instructor/").text
-    assert "Spring workshop" in page
+    assert texts(page, "li.card h2") == ["Spring workshop"]
 
 
 def test_creating_a_cohort_without_a_date_is_refused(trainer):
@@ -94,22 +86,26 @@ def test_creating_a_cohort_without_a_date_is_refused(trainer):
 
 
 def test_learner_joins_by_link_and_sees_what_is_due(trainer, learner_client):
-    cohort_id, link, _ = create_cohort(trainer)
-    assign(trainer, cohort_id)
+    cohort_id, link, _ = create_cohort_on_the_web(trainer)
+    assign_on_the_web(trainer, cohort_id)
     ana = learner_client("ana@example.com")
-    assert "Join this cohort" in ana.get(link).text
-    response = join(ana, link)
+    invitation = ana.get(link).text
+    assert text_of(invitation, "h1") == "Spring workshop"
+    assert text_of(invitation, "main form button") == "Join this cohort"
+    response = join_by_link(ana, link)
     assert response.status_code == 303
     dashboard = ana.get("/dashboard").text
-    assert "Before “Spring workshop”" in dashboard
-    assert WORKSHOP.strftime("%a %d %b") in dashboard
+    assert text_of(dashboard, "section.due h2") == (
+        f"Before “Spring workshop” — {WORKSHOP.strftime('%a %d %b %Y')}"
+    )
+    assert text_of(dashboard, "section.due p.muted") == "10 days to go · 0 of 1 ready"
+    assert due_rows(dashboard) == [f"Walkouts {WORKSHOP.strftime('%a %d %b')} not started"]
     walkouts = dashboard.split(">Walkouts</a>")[1].split("</tr>")[0]
     assert '<span class="badge badge-not-started">not started</span>' in walkouts
-    assert "10 days to go" in dashboard
 
 
 def test_someone_not_registered_registers_and_lands_in_the_cohort(quiz_app, trainer):
-    cohort_id, link, _ = create_cohort(trainer)
+    cohort_id, link, _ = create_cohort_on_the_web(trainer)
     visitor = quiz_app.test_client()
     page = visitor.get(link).text
     token = link.rsplit("/", 1)[1]
@@ -124,16 +120,22 @@ def test_someone_not_registered_registers_and_lands_in_the_cohort(quiz_app, trai
         },
     )
     assert response.status_code == 302
-    assert "Spring workshop" in visitor.get("/dashboard").text
-    assert "New Person" in trainer.get(f"/instructor/cohorts/{cohort_id}").text
+    assert text_of(visitor.get("/dashboard").text, "section.due h2").startswith(
+        "Before “Spring workshop” — "
+    )
+    members = trainer.get(f"/instructor/cohorts/{cohort_id}").text
+    assert text_of(members, "#readiness-heading") == "Readiness"
+    assert texts(members, "main ul li a") == ["New Person"]
 
 
 def test_learner_joins_by_typing_the_code_in_any_case(trainer, learner_client):
-    cohort_id, _, code = create_cohort(trainer)
+    cohort_id, _, code = create_cohort_on_the_web(trainer)
     ana = learner_client("ana@example.com")
     response = ana.post("/join", data={"code": f" {code[:4].lower()} {code[4:]} "})
     assert response.status_code == 303
-    assert "Spring workshop" in ana.get("/dashboard").text
+    assert text_of(ana.get("/dashboard").text, "section.due h2").startswith(
+        "Before “Spring workshop” — "
+    )
 
 
 def test_a_wrong_code_gets_a_clear_message(learner_client):
@@ -144,16 +146,16 @@ def test_a_wrong_code_gets_a_clear_message(learner_client):
 
 
 def test_closed_joining_refuses_new_members(trainer, learner_client):
-    cohort_id, link, _ = create_cohort(trainer)
+    cohort_id, link, _ = create_cohort_on_the_web(trainer)
     trainer.post(f"/instructor/cohorts/{cohort_id}/joining", data={"open": "0"})
     ana = learner_client("ana@example.com")
-    response = join(ana, link)
+    response = join_by_link(ana, link)
     assert response.status_code == 409
-    assert "is not accepting new members" in response.text
+    assert "“Spring workshop” is not accepting new members." in response.text
 
 
 def test_learner_can_leave_and_instructor_can_remove(trainer, learner_client):
-    cohort_id, link, _ = create_cohort(trainer)
+    cohort_id, link, _ = create_cohort_on_the_web(trainer)
     ana, ben = ana_and_ben_join(learner_client, link)
     ana.post(f"/cohorts/{cohort_id}/leave")
     assert "Before “Spring workshop”" not in ana.get("/dashboard").text
@@ -165,26 +167,29 @@ def test_learner_can_leave_and_instructor_can_remove(trainer, learner_client):
 
 
 def test_assigning_a_whole_course_uses_the_workshop_date(trainer):
-    cohort_id, _, _ = create_cohort(trainer)
-    assign(trainer, cohort_id, target="course:impasse")
+    cohort_id, _, _ = create_cohort_on_the_web(trainer)
+    assign_on_the_web(trainer, cohort_id, target="course:impasse")
     page = trainer.get(f"/instructor/cohorts/{cohort_id}").text
     assert page.count(f"due {WORKSHOP.strftime('%a %d %b %Y')}") == 4
 
 
 def test_overdue_is_marked_for_learner_and_instructor(trainer, learner_client):
-    cohort_id, link, _ = create_cohort(trainer)
-    assign(trainer, cohort_id, due=(date.today() - timedelta(days=1)).isoformat())
+    cohort_id, link, _ = create_cohort_on_the_web(trainer)
+    yesterday = date.today() - timedelta(days=1)
+    assign_on_the_web(trainer, cohort_id, due=yesterday.isoformat())
     ana = learner_client("ana@example.com", "Ana A")
-    join(ana, link)
-    assert "badge-overdue" in ana.get("/dashboard").text
+    join_by_link(ana, link)
+    assert due_rows(ana.get("/dashboard").text) == [
+        f"Walkouts {yesterday.strftime('%a %d %b')} overdue not started"
+    ]
     grid = trainer.get(f"/instructor/cohorts/{cohort_id}").text
     assert '<td class="cell cell-not-started cell-overdue">' in grid
 
 
 def test_one_learner_gets_a_later_due_date_without_changing_others(trainer, learner_client):
-    cohort_id, link, _ = create_cohort(trainer)
+    cohort_id, link, _ = create_cohort_on_the_web(trainer)
     yesterday = date.today() - timedelta(days=1)
-    assign(trainer, cohort_id, due=yesterday.isoformat())
+    assign_on_the_web(trainer, cohort_id, due=yesterday.isoformat())
     ana, ben = ana_and_ben_join(learner_client, link)
     page = trainer.get(f"/instructor/cohorts/{cohort_id}").text
     ana_id = int(re.search(r'/learners/(\d+)">Ana A', page).group(1))
@@ -195,14 +200,17 @@ def test_one_learner_gets_a_later_due_date_without_changing_others(trainer, lear
         f"/instructor/cohorts/{cohort_id}/learners/{ana_id}/extend",
         data={"assignment": assignment_id, "due_date": later.isoformat()},
     )
-    assert "badge-overdue" not in ana.get("/dashboard").text
-    assert "(extended)" in ana.get("/dashboard").text
-    assert "badge-overdue" in ben.get("/dashboard").text
+    assert due_rows(ana.get("/dashboard").text) == [
+        f"Walkouts {later.strftime('%a %d %b')} (extended) not started"
+    ]
+    assert due_rows(ben.get("/dashboard").text) == [
+        f"Walkouts {yesterday.strftime('%a %d %b')} overdue not started"
+    ]
 
 
 def test_matrix_follows_the_learners_progress(trainer, learner_client):
-    cohort_id, link, _ = create_cohort(trainer)
-    assign(trainer, cohort_id)
+    cohort_id, link, _ = create_cohort_on_the_web(trainer)
+    assign_on_the_web(trainer, cohort_id)
     ana, ben = ana_and_ben_join(learner_client, link)
     url = f"/instructor/cohorts/{cohort_id}"
     assert "<strong>0 of 2 ready</strong>" in trainer.get(url).text
@@ -219,8 +227,8 @@ def test_matrix_follows_the_learners_progress(trainer, learner_client):
 
 
 def test_weak_spots_and_question_analysis(trainer, learner_client):
-    cohort_id, link, _ = create_cohort(trainer)
-    assign(trainer, cohort_id)
+    cohort_id, link, _ = create_cohort_on_the_web(trainer)
+    assign_on_the_web(trainer, cohort_id)
     ana, ben = ana_and_ben_join(learner_client, link)
     submit_quiz(ana, {**RIGHT_ANSWERS, "q-demo-best": "batna-as-threat", "c-demo-best": "sure"})
     submit_quiz(ben, {**RIGHT_ANSWERS, "q-demo-best": "batna-as-threat", "c-demo-best": "unsure"})
@@ -240,21 +248,36 @@ def test_weak_spots_and_question_analysis(trainer, learner_client):
 
 
 def test_learner_page_shows_lessons_attempts_and_answers(trainer, learner_client):
-    cohort_id, link, _ = create_cohort(trainer)
-    assign(trainer, cohort_id)
+    cohort_id, link, _ = create_cohort_on_the_web(trainer)
+    assign_on_the_web(trainer, cohort_id)
     ana = learner_client("ana@example.com", "Ana A")
-    join(ana, link)
+    join_by_link(ana, link)
     ana.post("/courses/impasse/lessons/reading-a-walkout/complete")
     submit_quiz(ana, RIGHT_ANSWERS)
     page = trainer.get(f"/instructor/cohorts/{cohort_id}").text
     ana_id = int(re.search(r'/learners/(\d+)">Ana A', page).group(1))
     learner_page = trainer.get(f"/instructor/cohorts/{cohort_id}/learners/{ana_id}").text
-    assert "Reading a walkout" in learner_page and "walkouts" in learner_page
+    rows = texts(learner_page, "tbody tr")
+    assert f"Walkouts {WORKSHOP.isoformat()} 1/2 passed best 100%" in rows
+    reading = next(row for row in rows if row.startswith("Reading a walkout "))
+    assert re.fullmatch(r"Reading a walkout( \d\d \w{3} \d\d:\d\d){3}", reading)  # done
+    (attempt,) = texts(learner_page, "main li")
+    assert re.fullmatch(r"walkouts — \d\d \w{3} \d{4} \d\d:\d\d UTC — 100% passed", attempt)
     attempt_url = re.search(
         r'href="(/instructor/cohorts/\d+/learners/\d+/attempts/\d+)"', learner_page
     ).group(1)
     review = trainer.get(attempt_url).text
-    assert "apologise.we-caused-it" in review and "Question 5" in review
+    assert text_of(review, "h1") == "Ana A: walkouts, 100%"
+    assert texts(review, "section.review h3") == [
+        "Question 1 Best move — 100% right",
+        "Question 2 All that apply — 100% right",
+        "Question 3 Commit or walk away — 100% right",
+        "Question 4 Order the steps — 100% right",
+        "Question 5 Branching scenario — 100% right",
+    ]
+    assert "Rule apologise.we-caused-it · Read: Keeping the door open" in texts(
+        review, "p.rule-cite"
+    )
 
 
 def read_csv(response):
@@ -263,10 +286,10 @@ def read_csv(response):
 
 
 def test_matrix_csv_says_what_the_screen_says(trainer, learner_client):
-    cohort_id, link, _ = create_cohort(trainer)
-    assign(trainer, cohort_id)
+    cohort_id, link, _ = create_cohort_on_the_web(trainer)
+    assign_on_the_web(trainer, cohort_id)
     ana = learner_client("ana@example.com", "Ana A")
-    join(ana, link)
+    join_by_link(ana, link)
     wrong_reason = {"q-demo-commit-reason": "walk-ethics-gap", "q-demo-best": "batna-as-threat"}
     submit_quiz(ana, {**RIGHT_ANSWERS, **wrong_reason})
     response = trainer.get(f"/instructor/cohorts/{cohort_id}/export/matrix.csv")
@@ -296,9 +319,9 @@ def test_matrix_csv_says_what_the_screen_says(trainer, learner_client):
 
 
 def test_answers_csv_has_a_row_per_learner_question_and_attempt(trainer, learner_client):
-    cohort_id, link, _ = create_cohort(trainer)
+    cohort_id, link, _ = create_cohort_on_the_web(trainer)
     ana = learner_client("ana@example.com", "Ana A")
-    join(ana, link)
+    join_by_link(ana, link)
     submit_quiz(ana, RIGHT_ANSWERS)
     submit_quiz(ana, {**RIGHT_ANSWERS, "q-demo-best": "batna-as-threat"})
     rows = read_csv(trainer.get(f"/instructor/cohorts/{cohort_id}/export/answers.csv"))
@@ -309,22 +332,21 @@ def test_answers_csv_has_a_row_per_learner_question_and_attempt(trainer, learner
     assert rows[5]["response"] == "batna-as-threat" and rows[5]["score"] == "0.0"
 
 
-def test_csv_is_safe_against_formula_injection(trainer, quiz_app, make_user, login_as):
-    cohort_id, link, _ = create_cohort(trainer)
-    assign(trainer, cohort_id)
-    make_user(email="evil@example.com", name='=HYPERLINK("http://x")')
-    evil = login_as(quiz_app, "evil@example.com")
-    join(evil, link)
+def test_csv_is_safe_against_formula_injection(trainer, learner_client):
+    cohort_id, link, _ = create_cohort_on_the_web(trainer)
+    assign_on_the_web(trainer, cohort_id)
+    evil = learner_client("evil@example.com", '=HYPERLINK("http://x")')
+    join_by_link(evil, link)
     text = trainer.get(f"/instructor/cohorts/{cohort_id}/export/matrix.csv").get_data(as_text=True)
     assert "'=HYPERLINK" in text
     assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
 
 
 def test_xapi_statements_carry_response_score_and_rules(trainer, learner_client):
-    cohort_id, link, _ = create_cohort(trainer)
-    assign(trainer, cohort_id)
+    cohort_id, link, _ = create_cohort_on_the_web(trainer)
+    assign_on_the_web(trainer, cohort_id)
     ana = learner_client("ana@example.com", "Ana A")
-    join(ana, link)
+    join_by_link(ana, link)
     ana.post("/courses/impasse/lessons/reading-a-walkout/complete")
     submit_quiz(ana, RIGHT_ANSWERS)
     statements = json.loads(trainer.get(f"/instructor/cohorts/{cohort_id}/export/xapi.json").text)
@@ -343,37 +365,45 @@ def test_xapi_statements_carry_response_score_and_rules(trainer, learner_client)
 
 
 def test_debrief_shows_shares_and_rules_but_no_names(trainer, learner_client):
-    cohort_id, link, _ = create_cohort(trainer)
-    assign(trainer, cohort_id)
+    cohort_id, link, _ = create_cohort_on_the_web(trainer)
+    assign_on_the_web(trainer, cohort_id)
     ana = learner_client("ana@example.com", "Ana Aardvark")
     ben = learner_client("ben@example.com", "Ben Bumblebee")
-    join(ana, link)
-    join(ben, link)
+    join_by_link(ana, link)
+    join_by_link(ben, link)
     submit_quiz(ana, RIGHT_ANSWERS)
     submit_quiz(ben, {**RIGHT_ANSWERS, "q-demo-best": "batna-as-threat"})
     page = trainer.get(f"/instructor/cohorts/{cohort_id}/debrief/impasse/walkouts/1").text
-    assert "Priya" in page
+    assert text_of(page, "div.scenario") == (
+        "Priya's colleague insulted Tom's team. Tom ended the call."
+    )
+    assert texts(page, "ul.share-list li") == [
+        "Apologise 50% 50%",
+        "Threaten the other side with your alternative 50% 50%",
+        "Make small gracious moves 0% 0%",
+    ]
     assert 'aria-label="Apologise: 50%"' in page
-    assert 'aria-label="Threaten the other side with your alternative: 50%"' in page
-    assert "apologise.we-caused-it" in page and "the rule book's answer" in page
+    right = texts(page, "li.verdict-right")
+    assert len(right) == 1 and right[0].startswith("Apologise the rule book's answer ")
+    assert right[0].endswith(" Rule apologise.we-caused-it")
     assert "Aardvark" not in page and "Bumblebee" not in page
     branch = trainer.get(f"/instructor/cohorts/{cohort_id}/debrief/impasse/walkouts/5").text
-    assert "Step 2" in branch
+    assert texts(branch, "section.debrief-part h2") == [
+        "Step 1 (2 answers before class)",
+        "Step 2 (2 answers before class)",
+    ]
 
 
-def test_instructors_see_only_their_own_cohorts(
-    quiz_app, trainer, make_user, login_as, learner_client
-):
-    cohort_id, link, _ = create_cohort(trainer)
-    assign(trainer, cohort_id)
+def test_instructors_see_only_their_own_cohorts(quiz_app, trainer, learner_client):
+    cohort_id, link, _ = create_cohort_on_the_web(trainer)
+    assign_on_the_web(trainer, cohort_id)
     ana = learner_client("ana@example.com", "Ana A")
-    join(ana, link)
+    join_by_link(ana, link)
     attempt_url = submit_quiz(ana, RIGHT_ANSWERS).headers["Location"]
     attempt_id = attempt_url.rsplit("/", 1)[1]
     page = trainer.get(f"/instructor/cohorts/{cohort_id}").text
     ana_id = int(re.search(r'/learners/(\d+)">Ana A', page).group(1))
-    make_user(email="rival@example.com", role="instructor")
-    rival = login_as(quiz_app, "rival@example.com")
+    rival = signed_in(quiz_app, "rival@example.com", name="Rita Rival", role="instructor")
     base = f"/instructor/cohorts/{cohort_id}"
     for path in [
         base,
@@ -392,7 +422,7 @@ def test_instructors_see_only_their_own_cohorts(
 
 
 def test_a_learner_outside_the_cohort_cannot_be_reached_by_guessing_ids(trainer, learner_client):
-    cohort_id, link, _ = create_cohort(trainer)
+    cohort_id, link, _ = create_cohort_on_the_web(trainer)
     outsider = learner_client("out@example.com", "Olly Outsider")
     attempt_url = submit_quiz(outsider, RIGHT_ANSWERS).headers["Location"]
     attempt_id = attempt_url.rsplit("/", 1)[1]
@@ -410,8 +440,8 @@ def test_a_learner_outside_the_cohort_cannot_be_reached_by_guessing_ids(trainer,
 
 
 def test_the_grid_shows_every_change_at_the_next_look(trainer, learner_client):
-    cohort_id, link, _ = create_cohort(trainer)
-    assign(trainer, cohort_id)
+    cohort_id, link, _ = create_cohort_on_the_web(trainer)
+    assign_on_the_web(trainer, cohort_id)
     ana, ben = ana_and_ben_join(learner_client, link)
     url = f"/instructor/cohorts/{cohort_id}"
     lessons = ["reading-a-walkout", "after-a-walkout"]
@@ -438,25 +468,27 @@ def test_the_grid_shows_every_change_at_the_next_look(trainer, learner_client):
 
 
 def test_a_big_grid_comes_in_pages_and_can_be_searched(trainer, quiz_app):
-    from tests.test_readiness import add_learners
-
-    cohort_id, _, _ = create_cohort(trainer)
-    assign(trainer, cohort_id)
+    cohort_id, _, _ = create_cohort_on_the_web(trainer)
+    assign_on_the_web(trainer, cohort_id)
     add_learners(quiz_app, cohort_id, 0, 120)
     url = f"/instructor/cohorts/{cohort_id}"
     first = trainer.get(url).text
-    assert "Learners 1–50 of 120" in first and "<strong>120 of 120 ready</strong>" in first
-    assert first.count('<th scope="row">') == 50 and "Learner 0049" in first
-    assert "Learner 0050" not in first and 'rel="next"' in first
+    assert text_of(first, "#grid-range") == "Learners 1–50 of 120"
+    assert "<strong>120 of 120 ready</strong>" in first
+    assert texts(first, "tbody th") == [f"Learner {n:04d}" for n in range(50)]
+    assert 'rel="next"' in first
     last = trainer.get(url + "?page=3").text
-    assert "Learners 101–120 of 120" in last and last.count('<th scope="row">') == 20
-    assert "Learner 0119" in last and 'rel="next"' not in last
-    assert "Learners 101–120" in trainer.get(url + "?page=99").text  # past the end: last page
+    assert text_of(last, "#grid-range") == "Learners 101–120 of 120"
+    assert texts(last, "tbody th") == [f"Learner {n:04d}" for n in range(100, 120)]
+    assert 'rel="next"' not in last
+    past_the_end = trainer.get(url + "?page=99").text  # shows the last page
+    assert text_of(past_the_end, "#grid-range") == "Learners 101–120 of 120"
     found = trainer.get(url + "?q=learner 007").text
-    assert "Learners 1–10 of 10 matching “learner 007”" in found
-    assert "Learner 0075" in found and "Learner 0080" not in found
+    assert text_of(found, "#grid-range") == "Learners 1–10 of 10 matching “learner 007”"
+    assert texts(found, "tbody th") == [f"Learner {n:04d}" for n in range(70, 80)]
     assert "<strong>120 of 120 ready</strong>" in found  # the summary counts everyone
-    assert "No learner matching “nobody”" in trainer.get(url + "?q=nobody").text
+    nobody = trainer.get(url + "?q=nobody").text
+    assert text_of(nobody, "#grid-range") == "No learner matching “nobody”"
     for junk in ["abc", "-1", "1.5", "9" * 40, "%C2%B2"]:
         response = trainer.get(url + f"?page={junk}")
         assert response.status_code == 400

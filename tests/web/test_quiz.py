@@ -11,18 +11,28 @@ from parley.extensions import db
 from parley.learning import attempts
 from parley.models import Answer, Attempt
 from parley.web.quiz.routes import HISTORY_PAGE_SIZE
-from tests.conftest import DATA, QUIZ_URL, form_fields, write_quizzes
-from tests.conftest import RIGHT_ANSWERS as RIGHT
-from tests.conftest import submit_quiz as submit
+from tests.factories import (
+    DATA,
+    QUIZ_URL,
+    create_account,
+    form_fields,
+    log_in,
+    text_of,
+    texts,
+    write_quizzes,
+)
+from tests.factories import RIGHT_ANSWERS as RIGHT
+from tests.factories import submit_quiz as submit
 
 
 @pytest.fixture
 def learner(quiz_app):
-    client = quiz_app.test_client()
-    client.post(
-        "/register", data={"name": "Lee", "email": "lee@example.com", "password": "a long password"}
-    )
-    return client
+    create_account(quiz_app, "lee@example.com", name="Lee")
+    return log_in(quiz_app, "lee@example.com")
+
+
+def walkouts_quiz(app):
+    return app.extensions["parley_content"].quiz("impasse", "walkouts")
 
 
 def count(app, model) -> int:
@@ -32,7 +42,16 @@ def count(app, model) -> int:
 
 def test_quiz_page_shows_scenarios_but_never_the_answers(learner):
     page = learner.get(QUIZ_URL).text
-    assert "Priya" in page and "Question 5" in page
+    assert texts(page, "section.question h2") == [
+        "Question 1 Best move",
+        "Question 2 All that apply",
+        "Question 3 Commit or walk away",
+        "Question 4 Order the steps",
+        "Question 5 Branching scenario",
+    ]
+    assert texts(page, "section.question div.scenario")[0] == (
+        "Priya's colleague insulted Tom's team. Tom ended the call."
+    )
     rules = (PROJECT_ROOT / "quizzes" / "impasse" / "rules.yaml").read_text()
     assert "apologise.we-caused-it" not in page
     assert "Threatening Tom now" not in page  # option feedback
@@ -45,8 +64,13 @@ def test_right_answers_score_100_pass_and_cite_rules_with_lesson_links(quiz_app,
     response = submit(learner, RIGHT)
     assert response.status_code == 303
     result = learner.get(response.headers["Location"]).text
-    assert "Your result: 100%" in result and "passed" in result
-    assert "apologise.we-caused-it" in result
+    assert text_of(result, "h1") == "Your result: 100%"
+    assert text_of(result, "p.verdict-line") == "passed You reached the pass mark of 80%."
+    assert texts(result, "section.review li.verdict")[0] == (
+        "right Apologise (your choice) Feelings are blocking the talks and your side "
+        "contributed. A sincere apology from the side that caused the hurt clears the air faster "
+        "than any argument about terms. Rule apologise.we-caused-it · Read: Keeping the door open"
+    )
     assert 'href="/courses/impasse/lessons/keeping-the-door-open#apologise"' in result
     assert count(quiz_app, Attempt) == 1 and count(quiz_app, Answer) == 5
 
@@ -54,11 +78,17 @@ def test_right_answers_score_100_pass_and_cite_rules_with_lesson_links(quiz_app,
 def test_a_wrong_answer_gets_the_rule_reason_and_the_author_note(learner):
     response = submit(learner, {**RIGHT, "q-demo-best": "batna-as-threat"})
     result = learner.get(response.headers["Location"]).text
-    assert "Your result: 80%" in result
-    assert "batna-as-threat.always" in result
-    assert "Brandishing your alternative as a threat" in result
-    assert "Threatening Tom now would pour fuel" in result
-    assert "missed" in result
+    assert text_of(result, "h1") == "Your result: 80%"
+    first = texts(result, "section.review")[0]
+    assert first.startswith("Question 1 Best move — 0% not fully right")
+    missed, chosen = texts(result, "section.review li.verdict")[:2]
+    assert missed.startswith("missed Apologise Feelings are blocking the talks")
+    assert chosen.startswith(
+        "mistake Threaten the other side with your alternative (your choice) "
+        "Threatening Tom now would pour fuel on a fire her side started. "  # the author's note
+        "Brandishing your alternative as a threat"  # the rule's reason
+    )
+    assert chosen.endswith("Rule batna-as-threat.always · Read: People, helpers and alternatives")
 
 
 def test_missing_answers_are_named_and_nothing_is_stored(quiz_app, learner):
@@ -88,6 +118,7 @@ def test_duplicate_order_places_are_refused(quiz_app, learner):
     response = submit(learner, {**RIGHT, "q-demo-order-change-both-negotiators": "1"})
     assert response.status_code == 400
     assert "give each step a different place" in response.text
+    assert count(quiz_app, Attempt) == 0
 
 
 def test_walking_away_needs_a_reason(learner):
@@ -141,7 +172,8 @@ def test_a_tampered_submission_token_is_refused(learner):
     assert response.status_code == 400
 
 
-def test_branching_scenario_continues_step_by_step_without_javascript(learner):
+def test_branching_scenario_continues_step_by_step_without_javascript(quiz_app, learner):
+    first_step = walkouts_quiz(quiz_app).questions[4].steps[0]
     page = learner.get(QUIZ_URL).text
     assert "You judge it genuine" not in page
     data = {
@@ -153,7 +185,7 @@ def test_branching_scenario_continues_step_by_step_without_javascript(learner):
     step_two = learner.post(QUIZ_URL, data=data)
     assert step_two.status_code == 200
     assert "You judge it genuine" in step_two.text
-    assert "You chose: <strong>" in step_two.text
+    assert text_of(step_two.text, "p.chosen") == f"You chose: {first_step.options[0].label}"
     assert 'value="apologise" checked' in step_two.text
 
 
@@ -171,8 +203,9 @@ def test_retakes_show_best_and_latest(learner):
     submit(learner, RIGHT)
     submit(learner, {**RIGHT, "q-demo-best": "small-gracious-moves"})
     page = learner.get(QUIZ_URL).text
-    assert "best 100%" in page and "latest 80%" in page
-    assert "your 3 attempts</a>" in page
+    assert texts(page, "main p.muted")[0] == (
+        "5 questions · pass mark 80% · best 100% passed · latest 80% · your 3 attempts"
+    )
 
 
 def test_the_attempts_page_lists_every_attempt_newest_first_in_pages(learner):
@@ -184,25 +217,30 @@ def test_the_attempts_page_lists_every_attempt_newest_first_in_pages(learner):
     total = HISTORY_PAGE_SIZE + 2
     quiz_page = learner.get(QUIZ_URL).text
     assert f'href="{history_url}">your {total} attempts</a>' in quiz_page
-    assert "best 100%" in quiz_page and "latest 100%" in quiz_page
+    assert texts(quiz_page, "main p.muted")[0] == (
+        f"5 questions · pass mark 80% · best 100% passed · latest 100% · your {total} attempts"
+    )
     first = learner.get(history_url).text
-    assert f"{total} attempts · best 100%" in first and "Page 1 of 2" in first
+    assert text_of(first, "p.lead") == f"{total} attempts · best 100% passed · latest 100%"
+    assert text_of(first, "nav.grid-pages span") == "Page 1 of 2"
     assert first.count("— 80%") == HISTORY_PAGE_SIZE - 1 and first.count("— 100%") == 1
     assert first.index("— 100%") < first.index("— 80%")  # newest first
     assert learner.get(history_url + "?page=2").text.count("— 80%") == 2
     assert learner.get(history_url + "?page=x").status_code == 400
-    assert f"attempts: {total}" in learner.get(result.headers["Location"]).text
+    submitted = text_of(learner.get(result.headers["Location"]).text, "section.score-panel p.muted")
+    assert submitted.endswith(f"UTC · your best: 100% · attempts: {total}")
     assert learner.get("/courses/impasse/quizzes/nope/attempts").status_code == 404
 
 
 def test_passing_marks_the_module_passed(learner):
     submit(learner, RIGHT)
-    assert "passed" in learner.get("/courses/impasse/modules/walkouts").text
+    module = learner.get("/courses/impasse/modules/walkouts").text
+    assert "Best 100% · latest 100% · 1 attempt passed" in text_of(module, "section.quiz-callout")
     dashboard = learner.get("/dashboard").text
-    assert "best 100%" in dashboard and "badge-passed" in dashboard
+    assert "Walkouts 0% 0% 0/2 best 100% passed" in texts(dashboard, "table.module-table tr")
 
 
-def test_confidence_feeds_calibration_and_mastery(learner):
+def test_confidence_feeds_calibration_and_mastery(quiz_app, learner):
     response = submit(
         learner,
         {**RIGHT, "q-demo-best": "batna-as-threat", "c-demo-best": "sure", "c-demo-all": "unsure"},
@@ -212,20 +250,40 @@ def test_confidence_feeds_calibration_and_mastery(learner):
     assert "Unsure but right:</strong> 1 (question 2)" in result
     dashboard = learner.get("/dashboard").text
     assert "Mastery by objective" in dashboard
-    assert 'aria-label="Mastery: ' in dashboard
+    course = quiz_app.extensions["parley_content"].course("impasse")
+    emotions = course.objectives_by_id["emotions-or-issues"].text  # question 1's objective
+    assert texts(dashboard, "ul.mastery-list li")[0] == f"{emotions} 0% 0%"  # weakest first
 
 
 def test_the_mastery_page_lists_every_objective_under_its_lesson(quiz_app, learner):
     url = "/courses/impasse/mastery"
     assert "None of this course's objectives is assessed yet" in learner.get(url).text
     submit(learner, {**RIGHT, "q-demo-best": "batna-as-threat"})
-    dashboard = learner.get("/dashboard").text
-    assert f'href="{url}">All ' in dashboard and "objectives assessed by your latest" in dashboard
-    page = learner.get(url).text
     course = quiz_app.extensions["parley_content"].course("impasse")
-    assert page.count('<span class="mastery-label">') == len(course.objectives_by_id)
-    assert 'aria-label="Mastery: ' in page and "not assessed yet" in page
-    assert 'href="/courses/impasse/lessons/impasse-defined">Read: ' in page
+    total = len(course.objectives_by_id)
+    dashboard = learner.get("/dashboard").text
+    assert (
+        f'href="{url}">All {total} objectives of Negotiation: Overcoming Impasse</a>' in dashboard
+    )
+    assert f"5 of {total} objectives assessed by your latest answers. The weakest:" in texts(
+        dashboard, "section.course-progress p.muted"
+    )
+    page = learner.get(url).text
+    items = texts(page, "ul.mastery-list li")
+    assert len(items) == total
+    assessed = {  # question 1 was answered wrongly, the other four rightly
+        "emotions-or-issues": 0,
+        "keep-issues-open": 100,
+        "commit-or-walk": 100,
+        "walkout-sequence": 100,
+        "assess-finality": 100,
+    }
+    assert sorted(item for item in items if not item.endswith(" not assessed yet")) == sorted(
+        f"{course.objectives_by_id[o].text} {percent}% {percent}%"
+        for o, percent in assessed.items()
+    )
+    first_lesson = course.lessons_by_id["impasse-defined"].title
+    assert f'href="/courses/impasse/lessons/impasse-defined">Read: {first_lesson}</a>' in page
     assert learner.get("/courses/nope/mastery").status_code == 404
     assert quiz_app.test_client().get(url).status_code == 302  # log in first
 
@@ -237,17 +295,13 @@ def test_an_unknown_confidence_is_refused(learner):
 
 def test_no_one_else_can_open_your_attempt(quiz_app, learner):
     location = submit(learner, RIGHT).headers["Location"]
-    other = quiz_app.test_client()
-    other.post(
-        "/register", data={"name": "Mo", "email": "mo@example.com", "password": "a long password"}
-    )
+    create_account(quiz_app, "mo@example.com", name="Mo")
+    other = log_in(quiz_app, "mo@example.com")
     assert other.get(location).status_code == 404
     assert other.get(QUIZ_URL + "/attempts/999").status_code == 404
 
 
-def test_past_reviews_survive_editing_and_removing_the_question(
-    app_config, tmp_path, quiz_app, learner
-):
+def test_past_reviews_survive_editing_and_removing_the_question(app_config, tmp_path, learner):
     location = submit(learner, RIGHT).headers["Location"]
     text = (
         (DATA / "test_quiz.yaml")
@@ -256,14 +310,14 @@ def test_past_reviews_survive_editing_and_removing_the_question(
     )
     edited = write_quizzes(tmp_path / "edited", text)
     app_config["QUIZZES_DIR"] = str(edited)
-    client = create_app(app_config).test_client()
-    client.post("/login", data={"email": "lee@example.com", "password": "a long password"})
+    client = log_in(create_app(app_config), "lee@example.com")
     review = client.get(location).text
-    assert "Priya&#39;s colleague insulted" in review or "Priya's colleague insulted" in review
+    assert texts(review, "section.review div.scenario")[0] == (
+        "Priya's colleague insulted Tom's team. Tom ended the call."
+    )
     assert "A rewritten story." in client.get(QUIZ_URL).text
     (edited / "impasse" / "walkouts.yaml").unlink()
-    client = create_app(app_config).test_client()
-    client.post("/login", data={"email": "lee@example.com", "password": "a long password"})
+    client = log_in(create_app(app_config), "lee@example.com")
     assert client.get(location).status_code == 200
     assert client.get(QUIZ_URL).status_code == 404
 

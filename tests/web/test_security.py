@@ -5,7 +5,7 @@ import re
 import pytest
 
 from parley import create_app
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD, create_account
 
 
 @pytest.fixture
@@ -56,8 +56,8 @@ def test_forms_work_with_their_token(strict_app):
     assert response.status_code == 302
 
 
-def test_login_is_throttled_per_account_with_retry_after(strict_app, make_user):
-    make_user(email="target@example.com")
+def test_login_is_throttled_per_account_with_retry_after(strict_app):
+    create_account(strict_app, "target@example.com")
     client = strict_app.test_client()
     token = csrf_token(client)
     codes = [
@@ -127,8 +127,8 @@ def test_secure_cookies_can_be_turned_off_explicitly(app_config, monkeypatch):
     assert create_app(app_config).config["SESSION_COOKIE_SECURE"] is False
 
 
-def test_changing_the_password_ends_other_sessions(app, make_user):
-    make_user(email="pat@example.com")
+def test_changing_the_password_ends_other_sessions(app):
+    create_account(app, "pat@example.com")
     laptop, phone = app.test_client(), app.test_client()
     for client in (laptop, phone):
         client.post("/login", data={"email": "pat@example.com", "password": PASSWORD})

@@ -1,0 +1,109 @@
+"""What the browser tests share: where Chromium and axe-core are, the page widths, and how to
+answer a quiz, take a screenshot or run axe in a page (not fixtures: those are in conftest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parley.config import PROJECT_ROOT
+from parley.grading import derive
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+WIDTHS = {"phone": 375, "desktop": 1280}
+PASSWORD = "a long browser password"
+
+
+def register(page, base: str, name: str, email: str) -> None:
+    """Sign up through the form, as a visitor would."""
+    page.goto(base + "/register")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+
+
+def login(page, base: str, email: str) -> None:
+    """Log in through the form with the browser tests' password."""
+    page.goto(base + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core in the page; return serious and critical violations."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def screenshot(page, name: str, full_page: bool = True) -> None:
+    """Write a screenshot into test-artifacts/screenshots/ (the README tour's come from here)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
+def _option_input(page, name: str, value: str):
+    return page.locator(f'input[name="{name}"][value="{value}"]')
+
+
+def answer_quiz(page, quiz, book, wrong: int = 0, keyboard: bool = False) -> None:
+    """Answer every question on the open quiz page (the first `wrong` best-move ones wrongly)."""
+    made_wrong = 0
+    for question in quiz.questions:
+        key = derive(book, question)
+        name = f"q-{question.id}"
+        if question.kind == "best":
+            choice = key.answer[0]
+            if made_wrong < wrong:
+                choice = next(o.strategy_id for o in question.options if o.strategy_id != choice)
+                made_wrong += 1
+            _choose(page, _option_input(page, name, choice), keyboard)
+        elif question.kind == "all-that-apply":
+            for strategy_id in key.answer:
+                _choose(page, _option_input(page, name, strategy_id), keyboard)
+        elif question.kind == "commit-or-walk":
+            _choose(page, _option_input(page, f"{name}-decision", key.answer[0]), keyboard)
+            if key.answer[0] == "walk":
+                _choose(page, _option_input(page, f"{name}-reason", key.answer[1]), keyboard)
+        elif question.kind == "order":
+            for position, strategy_id in enumerate(key.answer, start=1):
+                page.select_option(f"#{name}-{strategy_id}", str(position))
+        else:
+            step = question.steps[0]
+            for choice in key.answer:
+                _choose(page, _option_input(page, f"{name}-{step.id}", choice), keyboard)
+                option = next(o for o in step.options if o.strategy_id == choice)
+                if option.next_step is None:
+                    break
+                page.locator(f'button[name="advance"][value="{question.id}"]').click()
+                step = question.step(option.next_step)
+    page.get_by_role("button", name="Submit answers").click()
+
+
+def _choose(page, locator, keyboard: bool) -> None:
+    if keyboard:
+        locator.focus()
+        locator.press("Space")
+    else:
+        locator.check()
