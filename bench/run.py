@@ -35,8 +35,7 @@ from bench.seed import seed  # noqa: E402
 from parley import create_app  # noqa: E402
 from parley.cli import alembic_config  # noqa: E402
 from parley.extensions import db  # noqa: E402
-from parley.grading import Response  # noqa: E402
-from tests.factories import answer_fields  # noqa: E402
+from parley.grading import kind_of  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))  # per paired run
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
@@ -64,8 +63,12 @@ def free_port() -> int:
 
 def right_answers(library) -> str:
     quiz = library.quiz("impasse", "walkouts")
-    responses = {q.id: Response(quiz.keys[q.id].answer) for q in quiz.questions}
-    return urlencode(answer_fields(quiz.questions, responses))
+    fields = [
+        field
+        for q in quiz.questions
+        for field in kind_of(q.kind).form_fields(q, quiz.keys[q.id].answer)
+    ]
+    return urlencode(fields)
 
 
 def worker_rss_mb(master_pid: int) -> list[float]:

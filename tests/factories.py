@@ -38,6 +38,7 @@ from parley.grading import (
     Step,
     Strategy,
     grade,
+    kind_of,
 )
 from parley.learning.stored import question_snapshot, stored_answer
 from parley.models import (
@@ -384,28 +385,11 @@ def submit_quiz(client, answers: dict, **extra):
 def answer_fields(
     questions: Iterable[Question], responses: Mapping[str, Response]
 ) -> list[tuple[str, str]]:
-    """The form fields a browser sends to give these responses, written from the form's markup
-    (independently of the code that reads them, so a round trip tests something)."""
+    """The form fields a browser sends to give these responses, as each kind writes them."""
     fields: list[tuple[str, str]] = []
     for q in questions:
         response = responses[q.id]
-        name = f"q-{q.id}"
-        choices = response.choices
-        if q.kind in ("best", "all-that-apply"):
-            fields += [(name, choice) for choice in choices]
-        elif q.kind == "commit-or-walk":
-            fields.append((f"{name}-decision", choices[0]))
-            fields += [(f"{name}-reason", reason) for reason in choices[1:]]
-        elif q.kind == "order":
-            fields += [(f"{name}-{choice}", str(n)) for n, choice in enumerate(choices, start=1)]
-        elif q.kind == "branching":
-            at = q.steps[0]
-            for choice in choices:
-                fields.append((f"{name}-{at.id}", choice))
-                chosen = next(o for o in at.options if o.strategy_id == choice)
-                at = q.step(chosen.next_step) if chosen.next_step else None
-        else:
-            raise ValueError(f"answer_fields does not know the kind {q.kind!r}")
+        fields += kind_of(q.kind).form_fields(q, response.choices)
         if response.confidence:
             fields.append((f"c-{q.id}", response.confidence))
     return fields

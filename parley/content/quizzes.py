@@ -249,7 +249,9 @@ def _load_quiz(path, course, book, book_version, report, name, to_html) -> Quiz 
         if built is not None:
             question, keys[question.id] = built
             questions.append(question)
-            versions[question.id] = fingerprint(raw)
+            # What the learner sees of a question also comes from its course (links in the
+            # scenario) and the rule book (option labels, reasons): a change to any is a version.
+            versions[question.id] = fingerprint([course.id, book_version, raw])
     if len(questions) != len(spec.questions):
         return None
     return Quiz(

@@ -1,6 +1,7 @@
 """Taking a quiz through the web: grading, feedback, retakes and bad input."""
 
 import re
+import shutil
 
 import pytest
 from sqlalchemy import func, select
@@ -17,6 +18,7 @@ from tests.factories import (
     create_account,
     form_fields,
     log_in,
+    signed_in,
     text_of,
     texts,
     write_quizzes,
@@ -345,3 +347,29 @@ def test_a_blank_question_is_kept_per_order_shown_so_another_order_draws_anew(qu
     ]
     assert positions(flipped, "demo-best") == list(reversed(positions(authored, "demo-best")))
     assert again == authored
+
+
+def test_a_copied_course_shows_its_own_lesson_links_in_scenarios(app_config, tmp_path):
+    """Two courses with the same quiz file: each scenario links to its own course's lesson,
+    and each question is its own version, however the form is kept between requests."""
+    courses, quizzes = tmp_path / "courses", tmp_path / "quizzes"
+    for course in ("feedback", "feedback-copy"):
+        shutil.copytree(PROJECT_ROOT / "courses" / "feedback", courses / course)
+        shutil.copytree(PROJECT_ROOT / "quizzes" / "feedback", quizzes / course)
+        quiz = quizzes / course / "getting-ready.yaml"
+        quiz.write_text(
+            quiz.read_text().replace(
+                "    scenario: |\n",
+                "    scenario: |\n      See [the lesson](time-and-place.md).\n",
+                1,
+            )
+        )
+    app = create_app({**app_config, "COURSES_DIR": str(courses), "QUIZZES_DIR": str(quizzes)})
+    client = signed_in(app, "lee@example.com")
+    for course in ("feedback", "feedback-copy"):
+        page = client.get(f"/courses/{course}/quizzes/getting-ready").text
+        assert f'<a href="/courses/{course}/lessons/time-and-place"' in page
+    library = app.extensions["parley_content"]
+    first, copy = (library.quiz(c, "getting-ready") for c in ("feedback", "feedback-copy"))
+    question = first.questions[0].id
+    assert first.question_versions[question] != copy.question_versions[question]

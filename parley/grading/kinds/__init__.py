@@ -30,7 +30,7 @@ def stored_kind(name: str) -> QuestionKind:
 
 
 class UnknownKind(LookupError):
-    """No kind has this name (a stored answer may name a kind that has since been removed)."""
+    """No kind is registered under this name."""
 
 
 def kind_of(name: str) -> QuestionKind:

@@ -6,8 +6,13 @@ from typing import Any
 
 from parley.grading.derive import DerivationError, Key, facts_text
 from parley.grading.feedback import option_verdicts
-from parley.grading.kinds.base import QuestionKind, Reading, ResponseError
-from parley.grading.kinds.best import NOT_AN_OPTION, check_known
+from parley.grading.kinds.base import (
+    NOT_AN_OPTION,
+    QuestionKind,
+    Reading,
+    ResponseError,
+    check_known,
+)
 from parley.grading.model import Question, QuestionResult, Response, RuleBook
 from parley.grading.rules import evaluate
 

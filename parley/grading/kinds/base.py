@@ -12,23 +12,42 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 from parley.grading.debrief import DebriefPart, option_shares
 from parley.grading.derive import Key
 from parley.grading.model import Option, Question, QuestionResult, Response, RuleBook
 
-T = TypeVar("T")
-
-# Reorders one part of a question for display: (part id, items) -> items in the order shown.
-# The part id is the question id for its options, or a step id for a branching step's. It
-# must order a part alike whatever stands for its options (ids, or the options themselves).
-Arrangement = Callable[[str, Sequence[T]], Sequence[T]]
+# The order one group of a question's choices is shown in: (part id, option ids in authored
+# order) -> the same ids in the order shown. The part id is the question id for its options,
+# or a step id for a branching step's.
+Arrangement = Callable[[str, tuple[str, ...]], Sequence[str]]
 
 
-def as_authored(_part: str, items: Sequence[T]) -> Sequence[T]:
-    """Show items in the order the author wrote them."""
-    return items
+def as_authored(_part: str, ids: tuple[str, ...]) -> tuple[str, ...]:
+    """Show the choices in the order the author wrote them."""
+    return ids
+
+
+def in_order(arrange: Arrangement, part: str, options: Sequence[Option]) -> list[Option]:
+    """The options in the order arrange shows them, which it decides from their ids alone."""
+    by_id = {option.strategy_id: option for option in options}
+    return [by_id[strategy_id] for strategy_id in arrange(part, tuple(by_id))]
+
+
+NOT_AN_OPTION = "one of the answers is not an option here."
+
+
+def check_known(question: Question, choices: tuple[str, ...]) -> None:
+    """Raise ResponseError naming the first choice that is not one of the question's options."""
+    known = {o.strategy_id for o in question.options}
+    unknown = [c for c in choices if c not in known]
+    if unknown:
+        raise ResponseError(f"'{unknown[0]}' is not an option of this question")
+
+
+def strategy_name(book: RuleBook, strategy_id: str) -> str:
+    return book.strategies[strategy_id].name
 
 
 MANY = "\0many"  # what one_value returns when a single-answer field came more than once
@@ -135,6 +154,10 @@ class QuestionKind:
         """Read the question's fields from a submitted form (a MultiDict)."""
         raise NotImplementedError
 
+    def form_fields(self, question: Question, choices: tuple[str, ...]) -> list[tuple[str, str]]:
+        """The fields a browser sends to answer with choices: what `read` reads back."""
+        return [(f"q-{question.id}", choice) for choice in choices]
+
     def choice_groups(
         self, question: Question, book: RuleBook
     ) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -150,15 +173,19 @@ class QuestionKind:
         picked = set(filled or ())
         return tuple(
             Choice(o.strategy_id, o.label, o.strategy_id in picked)
-            for o in arrange(question.id, question.options)
+            for o in in_order(arrange, question.id, question.options)
         )
+
+    def template_path(self) -> Path | None:
+        """The file of this kind's macros: named like its module, beside it."""
+        return Path(sys.modules[type(self).__module__].__file__ or "").with_suffix(".html")
 
     def template_source(self) -> str:
         """The Jinja macros that draw this kind: `take(q)`, and optionally `review(item)`
-        and `debrief(part)` to replace the shared ones. Shipped kinds keep them in a file
-        named like their module, beside it."""
-        source = Path(sys.modules[type(self).__module__].__file__ or "")
-        return source.with_suffix(".html").read_text(encoding="utf-8")
+        and `debrief(part)` to replace the shared ones."""
+        path = self.template_path()
+        assert path is not None, f"kind {self.name!r} has neither a template file nor source"
+        return path.read_text(encoding="utf-8")
 
     # -- what is stored, shown back and exported --------------------------------------------
     def stored_response(self, response: Response) -> list[str]:

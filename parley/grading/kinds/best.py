@@ -6,23 +6,17 @@ from typing import Any
 
 from parley.grading.derive import Key, best_of
 from parley.grading.feedback import option_verdicts
-from parley.grading.kinds.base import MANY, QuestionKind, Reading, ResponseError, one_value
+from parley.grading.kinds.base import (
+    MANY,
+    NOT_AN_OPTION,
+    QuestionKind,
+    Reading,
+    ResponseError,
+    check_known,
+    one_value,
+    strategy_name,
+)
 from parley.grading.model import Question, QuestionResult, Response, RuleBook
-
-
-def check_known(question: Question, choices: tuple[str, ...]) -> None:
-    """Raise ResponseError naming the first choice that is not one of the question's options."""
-    known = {o.strategy_id for o in question.options}
-    unknown = [c for c in choices if c not in known]
-    if unknown:
-        raise ResponseError(f"'{unknown[0]}' is not an option of this question")
-
-
-def strategy_name(book: RuleBook, strategy_id: str) -> str:
-    return book.strategies[strategy_id].name
-
-
-NOT_AN_OPTION = "one of the answers is not an option here."
 
 
 class BestMove(QuestionKind):

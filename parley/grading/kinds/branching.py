@@ -10,11 +10,13 @@ from parley.grading.debrief import DebriefPart, option_shares
 from parley.grading.derive import DerivationError, Key, StepKey, best_of, merged_facts
 from parley.grading.feedback import option_verdicts
 from parley.grading.kinds.base import (
+    NOT_AN_OPTION,
     Arrangement,
     Choice,
     QuestionKind,
     Reading,
     ResponseError,
+    in_order,
     one_value,
 )
 from parley.grading.model import (
@@ -143,6 +145,16 @@ class Branching(QuestionKind):
     def field_names(self, question: Question) -> set[str]:
         return {f"q-{question.id}-{s.id}" for s in question.steps}
 
+    def form_fields(self, question: Question, choices: tuple[str, ...]) -> list[tuple[str, str]]:
+        fields = []
+        step: Step | None = question.steps[0]
+        for choice in choices:
+            if step is None:
+                break
+            fields.append((f"q-{question.id}-{step.id}", choice))
+            step = _next(question, step, choice)
+        return fields
+
     def read(self, question: Question, book: RuleBook, form: Any) -> Reading:
         path: list[str] = []
         step: Step | None = question.steps[0]
@@ -151,7 +163,7 @@ class Branching(QuestionKind):
             if not value:
                 break
             if not any(o.strategy_id == value for o in step.options):
-                return Reading(problem="one of the answers is not an option here.")
+                return Reading(problem=NOT_AN_OPTION)
             path.append(value)
             step = _next(question, step, value)
         if step is not None:
@@ -173,7 +185,7 @@ class Branching(QuestionKind):
             assert step is not None
             choices = tuple(
                 Choice(o.strategy_id, o.label, o.strategy_id == value)
-                for o in arrange(step.id, step.options)
+                for o in in_order(arrange, step.id, step.options)
             )
             chosen = next((c for c in choices if c.checked), None)
             prompt = step.prompt or self.prompt

@@ -16,9 +16,11 @@ from parley.grading.kinds.base import (
     QuestionKind,
     Reading,
     ResponseError,
+    check_known,
+    in_order,
     one_value,
+    strategy_name,
 )
-from parley.grading.kinds.best import check_known, strategy_name
 from parley.grading.model import Option, Question, QuestionResult, Response, RuleBook
 from parley.grading.rules import evaluate
 
@@ -126,6 +128,10 @@ class CommitOrWalk(QuestionKind):
     def field_names(self, question: Question) -> set[str]:
         return {f"q-{question.id}-decision", f"q-{question.id}-reason"}
 
+    def form_fields(self, question: Question, choices: tuple[str, ...]) -> list[tuple[str, str]]:
+        fields = [(f"q-{question.id}-decision", choices[0])]
+        return fields + [(f"q-{question.id}-reason", reason) for reason in choices[1:]]
+
     def read(self, question: Question, book: RuleBook, form: Any) -> Reading:
         decision = one_value(form, f"q-{question.id}-decision")
         reason = one_value(form, f"q-{question.id}-reason")
@@ -153,7 +159,7 @@ class CommitOrWalk(QuestionKind):
         decision, reason = filled or ("", "")
         reasons = tuple(
             Choice(o.strategy_id, o.label, o.strategy_id == reason)
-            for o in arrange(question.id, _reasons(book, question))
+            for o in in_order(arrange, question.id, _reasons(book, question))
         )
         return Decision(decision, reasons)
 

@@ -15,6 +15,7 @@ from parley.grading.kinds.base import (
     QuestionKind,
     Reading,
     ResponseError,
+    in_order,
     one_value,
 )
 from parley.grading.model import OptionVerdict, Question, QuestionResult, Response, RuleBook
@@ -86,6 +87,9 @@ class OrderTheSteps(QuestionKind):
     def field_names(self, question: Question) -> set[str]:
         return {f"q-{question.id}-{o.strategy_id}" for o in question.options}
 
+    def form_fields(self, question: Question, choices: tuple[str, ...]) -> list[tuple[str, str]]:
+        return [(f"q-{question.id}-{choice}", str(n)) for n, choice in enumerate(choices, start=1)]
+
     def read(self, question: Question, book: RuleBook, form: Any) -> Reading:
         size = len(question.options)
         given = {
@@ -109,7 +113,7 @@ class OrderTheSteps(QuestionKind):
         places = filled or {}
         return tuple(
             Choice(o.strategy_id, o.label, value=places.get(o.strategy_id, ""))
-            for o in arrange(question.id, question.options)
+            for o in in_order(arrange, question.id, question.options)
         )
 
     def answer_text(self, snapshot: Mapping[str, Any], stored: list[str]) -> str:

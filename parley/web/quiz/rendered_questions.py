@@ -1,11 +1,12 @@
-"""The quiz page's questions as HTML; blank ones are kept per app, keyed by what they show.
+"""The quiz page's questions as HTML; the blank form is kept per app, keyed by what it shows.
 
-Drawing a dozen questions is most of the quiz page's cost. A blank question's HTML depends on
-the quiz's version (its questions and rule book), the question, the order its choices are
-shown in, and the templates, which do not change while the app runs. The first three are the
-key, so nothing needs invalidating: an edited quiz has a new version, another order is another
-entry. Measured in process (instructions counted by callgrind): drawing every question on each
-request made the quiz page cost 34% more than keeping them (make bench, quiz page).
+Drawing a dozen questions is most of the quiz page's cost. A blank form's HTML depends on the
+course (its scenarios link to the course's lessons), the quiz, the quiz's version (its
+questions and rule book), the order each group of choices is shown in, and the templates,
+which do not change while the app runs. The first four are the key, so nothing needs
+invalidating: an edited quiz has a new version, another order is another entry. Measured in
+process (instructions counted by callgrind): drawing the questions on each request made the
+quiz page cost 34% more (make bench, quiz page).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from flask import Flask, current_app, render_template
 from markupsafe import Markup
 
 from parley.content.model import Quiz
-from parley.grading import Question, RuleBook, kind_of
+from parley.grading import RuleBook, kind_of
 from parley.grading.kinds.base import Arrangement, as_authored
 from parley.learning.answers import ParsedAnswers
 from parley.web.quiz.view import QuestionForm, question_form
@@ -26,13 +27,13 @@ EXTENSION = "parley_blank_questions"
 
 
 class BlankQuestions:
-    """The HTML of blank questions drawn, up to `capacity` of them; when full it starts again.
+    """The HTML of blank quiz forms drawn, up to `capacity` of them; when full it starts again.
 
-    Reads take no lock: a dict lookup is atomic, and two requests drawing the same question
-    at once both store the same HTML.
+    Reads take no lock: a dict lookup is atomic, and two requests drawing the same form at
+    once both store the same HTML.
     """
 
-    def __init__(self, capacity: int = 4096) -> None:
+    def __init__(self, capacity: int = 256) -> None:
         self._capacity = capacity
         self._kept: dict[Hashable, Markup] = {}
         self._lock = threading.Lock()
@@ -65,22 +66,25 @@ def questions_html(
             for number, question in enumerate(quiz.questions, start=1)
         )
     kept: BlankQuestions = current_app.extensions[EXTENSION]
-    parts = []
-    for number, question in enumerate(quiz.questions, start=1):
-        key = (quiz.version, question.id, _order_shown(question, book, arrange))
-        html = kept.get(key)
-        if html is None:
-            html = kept.keep(key, draw(question_form(number, question, book, None, arrange)))
-        parts.append(html)
-    return Markup("".join(parts))
+    shown = None if arrange is as_authored else _orders_shown(quiz, book, arrange)
+    key = (quiz.course_id, quiz.id, quiz.version, shown)
+    html = kept.get(key)
+    if html is None:
+        forms = (
+            question_form(number, question, book, None, arrange)
+            for number, question in enumerate(quiz.questions, start=1)
+        )
+        html = kept.keep(key, Markup("").join(draw(form) for form in forms))
+    return html
 
 
-def _order_shown(question: Question, book: RuleBook, arrange: Arrangement) -> tuple | None:
-    """The order each group of the question's choices is shown in; None for the authored one."""
-    if arrange is as_authored:
-        return None
-    groups = kind_of(question.kind).choice_groups(question, book)
-    return tuple(tuple(arrange(part, ids)) for part, ids in groups)
+def _orders_shown(quiz: Quiz, book: RuleBook, arrange: Arrangement) -> tuple:
+    """The order each group of each question's choices is shown in."""
+    return tuple(
+        tuple(arrange(part, ids))
+        for question in quiz.questions
+        for part, ids in kind_of(question.kind).choice_groups(question, book)
+    )
 
 
 def register_blank_questions(app: Flask) -> None:
