@@ -2,13 +2,13 @@
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 
 from parley import create_app
 from parley.extensions import db
 from parley.learning import progress
 from parley.models import User
-from tests.factories import lesson_front, write_lesson
+from tests.factories import create_account, lesson_front, write_lesson
 
 
 def states_of(app, email: str) -> dict:
@@ -110,3 +110,27 @@ def test_removed_lesson_keeps_its_history(app_config, tmp_path, make_course):
     assert client.get("/dashboard").status_code == 200
     assert client.get("/courses/demo/lessons/doomed-lesson").status_code == 404
     assert ("demo", "doomed-lesson") in states_of(app, "a@example.com")
+
+
+def test_two_first_openings_at_once_store_one_row_and_neither_fails(app, monkeypatch):
+    """A second tab opens the lesson after the first one's read found no row, but before its
+    insert: the second insert finds the row stored and stores nothing."""
+    user_id = create_account(app, "ana@example.com")
+    with app.app_context():
+        first_state, first_wrote = progress.record_lesson_opened(
+            db.session, user_id, "impasse", "impasse-defined"
+        )
+        db.session.commit()
+        nothing_found = progress._OPENED.where(false())
+        monkeypatch.setattr(progress, "_OPENED", nothing_found)  # the read came too early
+        _, second_wrote = progress.record_lesson_opened(
+            db.session, user_id, "impasse", "impasse-defined"
+        )
+        db.session.commit()
+        progress.mark_lesson_complete(db.session, user_id, "impasse", "impasse-defined")
+        db.session.commit()
+        rows = progress.lesson_states(db.session, user_id)
+    assert (first_wrote, second_wrote) == (True, False)
+    assert list(rows) == [("impasse", "impasse-defined")]
+    assert rows[("impasse", "impasse-defined")].first_opened_at == first_state.first_opened_at
+    assert rows[("impasse", "impasse-defined")].completed

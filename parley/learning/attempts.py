@@ -8,11 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, case, func, insert, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from parley.content.model import Quiz
+from parley.db import insert_new
 from parley.grading import Response
 from parley.grading.quiz import QuizResult
 from parley.learning.stored import question_snapshot, stored_answer
@@ -45,11 +44,9 @@ def _ensure_versions(session: Session, quiz: Quiz) -> None:
     missing = [q for q in quiz.questions if wanted[q.id] not in stored]
     if not missing:
         return
-    dialect = session.get_bind().dialect.name
-    dialect_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     now = utcnow()
     session.execute(
-        dialect_insert(QuestionVersion)
+        insert_new(session, QuestionVersion)
         .values(
             [
                 {

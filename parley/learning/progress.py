@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from parley.db import insert_new
 from parley.models import LessonProgress, utcnow
 
 OPENED_RESOLUTION = timedelta(minutes=5)
@@ -41,6 +42,26 @@ _OPENED = select(
 )
 
 
+def _store_row(
+    session: Session, user_id: int, course_id: str, lesson_id: str, now: datetime
+) -> bool:
+    """Store the account's row for the lesson unless it is stored already (two first openings
+    at once, from two tabs, must not fail); return whether this call stored it."""
+    stored = session.execute(
+        insert_new(session, _progress)
+        .values(
+            user_id=user_id,
+            course_id=course_id,
+            lesson_id=lesson_id,
+            first_opened_at=now,
+            last_opened_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["user_id", "course_id", "lesson_id"])
+        .returning(_progress.c.id)  # a row back only if this call stored it
+    )
+    return stored.first() is not None
+
+
 def record_lesson_opened(
     session: Session, user_id: int, course_id: str, lesson_id: str, now: datetime | None = None
 ) -> tuple[LessonState, bool]:
@@ -52,16 +73,8 @@ def record_lesson_opened(
     where = {"user_id": user_id, "course_id": course_id, "lesson_id": lesson_id}
     found = session.execute(_OPENED, where).first()
     if found is None:
-        session.add(
-            LessonProgress(
-                user_id=user_id,
-                course_id=course_id,
-                lesson_id=lesson_id,
-                first_opened_at=now,
-                last_opened_at=now,
-            )
-        )
-        return LessonState(lesson_id, now, now, None), True
+        stored = _store_row(session, user_id, course_id, lesson_id, now)
+        return LessonState(lesson_id, now, now, None), stored
     state = LessonState(lesson_id, *found[1:])
     if now - state.last_opened_at < OPENED_RESOLUTION:
         return state, False
@@ -76,18 +89,14 @@ def mark_lesson_complete(
 ) -> None:
     """Mark a lesson completed (opened now); the first completion time is kept."""
     now = now or utcnow()
+    _store_row(session, user_id, course_id, lesson_id, now)
     row = session.scalars(
         select(LessonProgress).where(
             LessonProgress.user_id == user_id,
             LessonProgress.course_id == course_id,
             LessonProgress.lesson_id == lesson_id,
         )
-    ).first()
-    if row is None:
-        row = LessonProgress(
-            user_id=user_id, course_id=course_id, lesson_id=lesson_id, first_opened_at=now
-        )
-        session.add(row)
+    ).one()
     row.last_opened_at = now
     if row.completed_at is None:
         row.completed_at = now
