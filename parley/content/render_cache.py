@@ -1,6 +1,7 @@
-"""Rendered lessons kept on disk between starts, so a restart renders only what changed.
+"""Rendered Markdown kept on disk between starts, so a restart renders only what changed.
 
-Each course has one JSON file: a stamp of how lessons are rendered, and each lesson's
+Each course has a JSON file for its lessons (`<course>.json`) and one for its quiz scenarios
+(`<course>.scenarios.json`): a stamp of how the course's Markdown is rendered, and each text's
 rendered HTML, contents and links under a hash of its Markdown. A file with another stamp
 (a new Markdown or nh3 release, other allowed tags...), or one that cannot be read, counts as
 empty; writing is atomic, and a cache that cannot be written is skipped. The files hold
@@ -34,7 +35,7 @@ FORMAT = 1  # bump whenever render() changes in a way the markers below do not s
 
 
 def rendering_stamp(course_id: str) -> str:
-    """A fingerprint of everything besides the Markdown that shapes a course's lesson HTML."""
+    """A fingerprint of everything besides the Markdown that shapes a course's rendered HTML."""
     markers = (
         FORMAT,
         markdown.__version__,
@@ -58,13 +59,14 @@ class RenderCache:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
 
-    def _path(self, course_id: str) -> Path:
-        return self.folder / f"{course_id}.json"
+    def _path(self, name: str) -> Path:
+        return self.folder / f"{name}.json"
 
-    def read(self, course_id: str, stamp: str) -> dict[str, Rendered]:
-        """Return the kept lessons of a course by body key; empty if none fit this stamp."""
+    def read(self, name: str, stamp: str) -> dict[str, Rendered]:
+        """Return the renderings kept under name (a course's lessons or scenarios) by text key;
+        empty if none fit this stamp."""
         try:
-            data = json.loads(self._path(course_id).read_text(encoding="utf-8"))
+            data = json.loads(self._path(name).read_text(encoding="utf-8"))
             if data.get("stamp") != stamp:
                 return {}
             return {
@@ -78,8 +80,8 @@ class RenderCache:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}
 
-    def write(self, course_id: str, stamp: str, lessons: dict[str, Rendered]) -> None:
-        """Keep exactly these lessons for the course; skip quietly if the folder is read-only."""
+    def write(self, name: str, stamp: str, lessons: dict[str, Rendered]) -> None:
+        """Keep exactly these renderings under name; skip quietly if the folder is read-only."""
         data = {
             "stamp": stamp,
             "lessons": {
@@ -99,6 +101,6 @@ class RenderCache:
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(json.dumps(data))  # one shot: json.dump encodes in Python, 5x slower
-            os.replace(temporary, self._path(course_id))
+            os.replace(temporary, self._path(name))
         except OSError:
             Path(temporary).unlink(missing_ok=True)

@@ -177,14 +177,16 @@ class QuestionKind:
         )
 
     def template_path(self) -> Path | None:
-        """The file of this kind's macros: named like its module, beside it."""
-        return Path(sys.modules[type(self).__module__].__file__ or "").with_suffix(".html")
+        """The file of this kind's macros, named like its module and beside it, if there is one."""
+        path = Path(sys.modules[type(self).__module__].__file__ or "").with_suffix(".html")
+        return path if path.is_file() else None
 
     def template_source(self) -> str:
         """The Jinja macros that draw this kind: `take(q)`, and optionally `review(item)`
         and `debrief(part)` to replace the shared ones."""
         path = self.template_path()
-        assert path is not None, f"kind {self.name!r} has neither a template file nor source"
+        if path is None:
+            raise FileNotFoundError(f"kind {self.name!r} has no template file beside its module")
         return path.read_text(encoding="utf-8")
 
     # -- what is stored, shown back and exported --------------------------------------------

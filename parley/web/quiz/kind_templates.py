@@ -18,7 +18,11 @@ class KindTemplates(BaseLoader):
         kind = KINDS.get(name)
         if not template.startswith(PREFIX) or kind is None:
             raise TemplateNotFound(template)
-        return kind.template_source(), None, lambda: True
+        path = kind.template_path()
+        if path is None:  # a kind that carries its macros as text, such as one made in a test
+            return kind.template_source(), None, lambda: True
+        mtime = path.stat().st_mtime
+        return kind.template_source(), str(path), lambda: path.stat().st_mtime == mtime
 
 
 def register_kind_templates(app: Flask) -> None:
