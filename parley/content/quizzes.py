@@ -13,6 +13,7 @@ from parley.content.render_cache import RenderCache
 from parley.content.rendering import CourseRenders
 from parley.content.schema import (
     ConditionValue,
+    FactSpec,
     OptionSpec,
     QuestionSpec,
     QuizSpec,
@@ -153,7 +154,7 @@ def _load_rulebook(path: Path, course: Course, report: ContentReport, name: str)
     if spec is None:
         return None
     errors_before = len(report.errors)
-    facts = {n: Fact(n, f.meaning, dict(f.values)) for n, f in spec.facts.items()}
+    facts = {n: _fact(n, f) for n, f in spec.facts.items()}
     sequences = {i: Sequence(i, s.name, s.because) for i, s in spec.sequences.items()}
     strategies: dict[str, Strategy] = {}
     rule_ids: set[str] = set()
@@ -175,8 +176,12 @@ def _load_rulebook(path: Path, course: Course, report: ContentReport, name: str)
             report.error(name, f"{where}: a strategy of kind mistake needs a mistakes rule")
         if item.kind != "mistake" and not item.recommended:
             report.error(name, f"{where}: has no recommended rule, so it can never be right")
-        rules: dict[str, list[Rule]] = {"recommended": [], "mistake": []}
-        for verdict, specs in (("recommended", item.recommended), ("mistake", item.mistakes)):
+        rules: dict[str, list[Rule]] = {"recommended": [], "acceptable": [], "mistake": []}
+        for verdict, specs in (
+            ("recommended", item.recommended),
+            ("acceptable", item.acceptable),
+            ("mistake", item.mistakes),
+        ):
             for rule in specs:
                 if rule.id in rule_ids:
                     report.error(name, f"rule id '{rule.id}' is used twice")
@@ -215,10 +220,19 @@ def _load_rulebook(path: Path, course: Course, report: ContentReport, name: str)
             sequence=item.sequence,
             step=item.step,
             last_resort=item.last_resort,
+            acceptable=tuple(rules["acceptable"]),
         )
     if len(report.errors) > errors_before:
         return None
-    return RuleBook(course.id, facts, strategies, sequences), fingerprint(data)
+    book = RuleBook(course.id, facts, strategies, sequences, spec.acceptable_credit)
+    return book, fingerprint(data)
+
+
+def _fact(name: str, spec: FactSpec) -> Fact:
+    """A declared fact; a value is its meaning alone, or a label and a meaning."""
+    meanings = {v: d if isinstance(d, str) else d.meaning for v, d in spec.values.items()}
+    labels = {v: d.label for v, d in spec.values.items() if not isinstance(d, str)}
+    return Fact(name, spec.meaning, meanings, spec.label or "", labels)
 
 
 def _check_section(lesson_id, anchor, course, report, name, where) -> None:

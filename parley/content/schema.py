@@ -57,9 +57,15 @@ def describe(error: ValidationError) -> str:
 ConditionValue = str | list[str] | dict[str, str | list[str]]
 
 
+class FactValueSpec(Strict):
+    label: Text
+    meaning: Text
+
+
 class FactSpec(Strict):
     meaning: Text
-    values: dict[Slug, Text] = Field(min_length=2)
+    label: Text | None = None  # what a diagnose question calls the fact
+    values: dict[Slug, Text | FactValueSpec] = Field(min_length=2)
 
 
 class LessonSectionSpec(Strict):
@@ -85,6 +91,7 @@ class StrategySpec(Strict):
     step: int | None = Field(default=None, ge=1)
     last_resort: bool = False
     recommended: list[RuleSpec] = Field(default_factory=list)
+    acceptable: list[RuleSpec] = Field(default_factory=list)
     mistakes: list[RuleSpec] = Field(default_factory=list)
 
 
@@ -94,6 +101,7 @@ class SequenceSpec(Strict):
 
 
 class RuleBookSpec(Strict):
+    acceptable_credit: float = Field(default=0.5, gt=0, lt=1)
     facts: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], FactSpec]
     sequences: dict[Slug, SequenceSpec] = Field(default_factory=dict)
     strategies: list[StrategySpec] = Field(min_length=1)

@@ -19,11 +19,20 @@ CONFIDENCES = ("sure", "unsure", "guessing")
 
 @dataclass(frozen=True)
 class Fact:
-    """A fact a scenario states, with its allowed values and what each means."""
+    """A fact a scenario states, with its allowed values and what each means.
+
+    label and value_labels are the learner-facing names a diagnose question shows; a fact
+    without them can still be stated by scenarios and used by rules.
+    """
 
     name: str
     meaning: str
     values: Mapping[str, str]
+    label: str = ""
+    value_labels: Mapping[str, str] = field(default_factory=dict)
+
+    def value_label(self, value: str) -> str:
+        return self.value_labels.get(value) or value.replace("-", " ")
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,7 @@ class Rule:
 
     id: str
     strategy_id: str
-    verdict: str  # "recommended" or "mistake"
+    verdict: str  # "recommended", "acceptable" (sound, but second-best) or "mistake"
     conditions: tuple[Condition, ...]
     because: str
     weight: int = 1
@@ -81,10 +90,11 @@ class Strategy:
     sequence: str | None = None
     step: int | None = None
     last_resort: bool = False
+    acceptable: tuple[Rule, ...] = ()
 
     @property
     def rules(self) -> tuple[Rule, ...]:
-        return self.recommended + self.mistakes
+        return self.recommended + self.acceptable + self.mistakes
 
 
 @dataclass(frozen=True)
@@ -100,12 +110,17 @@ class Sequence:
         return f"sequence:{self.id}"
 
 
+DEFAULT_ACCEPTABLE_CREDIT = 0.5
+
+
 @dataclass(frozen=True)
 class RuleBook:
     course_id: str
     facts: Mapping[str, Fact]
     strategies: Mapping[str, Strategy]
     sequences: Mapping[str, Sequence] = field(default_factory=dict)
+    # The score a second-best ("acceptable") move earns where one best move is asked for.
+    acceptable_credit: float = DEFAULT_ACCEPTABLE_CREDIT
     _rules: dict[str, Rule] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -181,7 +196,9 @@ class OptionVerdict:
     strategy_id: str
     label: str
     chosen: bool
-    verdict: str | None  # "right", "mistake", "missed" or None (not chosen, not in the key)
+    # "right", "second-best" (chosen, acceptable but not the best), "mistake", "missed", or
+    # None (not chosen and not in the key)
+    verdict: str | None
     rule_id: str | None
     reason: str
     teaches: LessonRef

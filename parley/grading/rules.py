@@ -15,12 +15,16 @@ class Outcome:
     strategy: Strategy
     recommended_by: tuple[Rule, ...]
     mistaken_by: tuple[Rule, ...]
+    accepted_by: tuple[Rule, ...] = ()
 
     @property
     def status(self) -> str:
+        """mistake, recommended, acceptable (sound but second-best) or neutral, in that order."""
         if self.mistaken_by:
             return "mistake"
-        return "recommended" if self.recommended_by else "neutral"
+        if self.recommended_by:
+            return "recommended"
+        return "acceptable" if self.accepted_by else "neutral"
 
     @property
     def weight(self) -> int:
@@ -30,12 +34,13 @@ class Outcome:
 
     @property
     def deciding_rule(self) -> Rule | None:
-        """The rule that decides the status: the first mistake, else the strongest reason."""
+        """The rule that decides the status: the first mistake, else the strongest reason, else
+        the first rule that accepts it."""
         if self.mistaken_by:
             return self.mistaken_by[0]
         if self.recommended_by:
             return max(self.recommended_by, key=lambda rule: rule.weight)
-        return None
+        return self.accepted_by[0] if self.accepted_by else None
 
 
 def evaluate(
@@ -49,6 +54,7 @@ def evaluate(
             strategy=strategy,
             recommended_by=tuple(r for r in strategy.recommended if r.fires(facts)),
             mistaken_by=tuple(r for r in strategy.mistakes if r.fires(facts)),
+            accepted_by=tuple(r for r in strategy.acceptable if r.fires(facts)),
         )
     return outcomes
 
