@@ -96,12 +96,12 @@ def register_handlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from parley.learning.status import Status
     from parley.web.quiz.kind_templates import register_kind_templates
-    from parley.web.quiz.rendered_questions import register_blank_questions
+    from parley.web.quiz.rendered_questions import register_drawn_questions
 
     app.jinja_env.globals["Status"] = Status  # macros.html gives each status its words and look
     register_macros(app)
     register_kind_templates(app)
-    register_blank_questions(app)
+    register_drawn_questions(app)
 
 
 PAGE_MACROS = (

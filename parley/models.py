@@ -109,6 +109,9 @@ class Answer(Base):
     score: Mapped[float]
     correct: Mapped[bool]
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The order each group of choices was shown in, by part id; None for attempts stored
+    # before orders were shuffled, which saw the authored order.
+    shown: Mapped[dict[str, list[str]] | None] = mapped_column(JSON, nullable=True)
 
 
 class Cohort(Base):

@@ -35,7 +35,15 @@ def test_upgrading_from_the_previous_schema_keeps_every_row(unmigrated_database)
                 .mappings()
                 .all()
             )
-            assert [dict(row) for row in stored] == table_rows, table
+            assert len(stored) == len(table_rows), table
+            kept = [{name: row[name] for name in old} for row, old in zip(stored, table_rows)]
+            assert kept == table_rows, table
+            added = {name for row in stored for name in row.keys()}
+            added -= {name for old in table_rows for name in old}
+            # Columns the upgrade added are empty for rows stored before it.
+            assert [row[name] for row in stored for name in added] == [None] * (
+                len(stored) * len(added)
+            ), table
     engine.dispose()
 
 

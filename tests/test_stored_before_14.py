@@ -9,6 +9,8 @@ modules changes them: then regenerate the pages with the code of that commit.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 
@@ -26,6 +28,18 @@ COHORT = 1
 def visible_text(page: str) -> str:
     """The words a reader sees inside <main>, one space between them."""
     return text_of(page, "main")
+
+
+def rules_in_words(text: str) -> str:
+    """The golden page's text as #15 shows it: a rule is named in words, not by its id
+    ("Rule apologise.we-caused-it" reads "Rule: Apologise: we caused it")."""
+
+    def words(match: re.Match) -> str:
+        strategy, _, name = match.group(1).removeprefix("sequence:").partition(".")
+        title = strategy.replace("-", " ").capitalize()
+        return f"Rule: {title}: {name.replace('-', ' ')}" if name else f"Rule: {title}"
+
+    return re.sub(r"Rule ([a-z][a-z0-9:.-]*)", words, text)
 
 
 def golden(name: str) -> str:
@@ -51,13 +65,22 @@ def stored_app(unmigrated_database, app_config):
 def test_a_learner_reviews_a_stored_attempt_as_before(stored_app, path, page):
     shown = log_in(stored_app, "ana@example.com", PASSWORD).get(path)
     assert shown.status_code == 200
-    assert visible_text(shown.text) == visible_text(golden(page))
+    before = rules_in_words(visible_text(golden(page)))
+    if page == "review-first.html":
+        # #15 counts a partly right answer (here a guess scoring 1 of 3 pairs) as partly right
+        # in the confidence check, where it was counted wrong.
+        before = before.replace(
+            "Guessing: 0 right, 1 wrong", "Guessing: 0 right, 1 partly right, 0 wrong"
+        )
+    assert visible_text(shown.text) == before
 
 
 def test_an_instructor_reviews_a_stored_attempt_as_before(stored_app):
     path = f"/instructor/cohorts/{COHORT}/learners/2/attempts/3"
     shown = log_in(stored_app, "tess@example.com", PASSWORD).get(path)
-    assert visible_text(shown.text) == visible_text(golden("instructor-attempt.html"))
+    assert visible_text(shown.text) == rules_in_words(
+        visible_text(golden("instructor-attempt.html"))
+    )
 
 
 def test_the_readiness_grid_reads_as_before(stored_app):
@@ -65,17 +88,35 @@ def test_the_readiness_grid_reads_as_before(stored_app):
     assert visible_text(shown.text) == visible_text(golden("grid.html"))
 
 
-@pytest.mark.parametrize("export", ["matrix.csv", "answers.csv"])
-def test_the_csv_exports_are_as_before(stored_app, export):
+def test_the_matrix_export_is_as_before(stored_app):
     shown = log_in(stored_app, "tess@example.com", PASSWORD).get(
-        f"/instructor/cohorts/{COHORT}/export/{export}"
+        f"/instructor/cohorts/{COHORT}/export/matrix.csv"
     )
-    assert shown.text == golden(export)
+    assert shown.text == golden("matrix.csv")
+
+
+def test_the_answers_export_is_as_before_with_an_empty_positions_column(stored_app):
+    """#15 added the positions each answer was shown at; attempts stored before it have none."""
+    shown = log_in(stored_app, "tess@example.com", PASSWORD).get(
+        f"/instructor/cohorts/{COHORT}/export/answers.csv"
+    )
+    rows = list(csv.reader(io.StringIO(shown.text)))
+    assert rows[0][-1] == "positions_shown"
+    assert [row[-1] for row in rows[1:]] == [""] * (len(rows) - 1)
+    before = "".join(",".join(row[:-1]) + "\r\n" for row in rows)
+    assert before == golden("answers.csv")
 
 
 def test_the_xapi_export_is_as_before(stored_app):
     shown = log_in(stored_app, "tess@example.com", PASSWORD).get(
         f"/instructor/cohorts/{COHORT}/export/xapi.json"
     )
-    assert json.loads(shown.text) == json.loads(golden("xapi.json"))
+    statements = json.loads(shown.text)
+    positions = [
+        extensions.pop(name)
+        for extensions in (s.get("result", {}).get("extensions", {}) for s in statements)
+        for name in [n for n in extensions if n.endswith("/positions-shown")]
+    ]
+    assert positions and positions == [None] * len(positions)  # stored before #15
+    assert statements == json.loads(golden("xapi.json"))
     assert re.search(r'"response": "walk\[,\]walk-win-lose"', shown.text)

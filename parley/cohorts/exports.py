@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -45,6 +46,7 @@ ANSWER_COLUMNS = [
     "correct",
     "confidence",
     "rule_ids",
+    "positions_shown",
 ]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -105,8 +107,22 @@ def _answers(session: Session, cohort_id: int) -> list[tuple[str, str, Attempt, 
     return [tuple(row) for row in session.execute(query)]
 
 
-def _kinds_by_version(session: Session, answers) -> dict[str, QuestionKind]:
-    """The kind of each question version answered, from its stored snapshot."""
+@dataclass(frozen=True)
+class AnsweredVersion:
+    """A question version answered, as stored: its kind and its snapshot."""
+
+    kind: QuestionKind
+    snapshot: dict[str, Any]
+
+    def positions_shown(self, answer: Answer) -> list[int | None] | None:
+        """Where each chosen item was shown in its group (None: stored before orders were)."""
+        if answer.shown is None:
+            return None
+        return self.kind.positions_shown(self.snapshot, answer.response, answer.shown)
+
+
+def _versions(session: Session, answers) -> dict[str, AnsweredVersion]:
+    """Each question version answered, from its stored snapshot."""
     version_ids = {answer.question_version_id for *_, answer in answers}
     if not version_ids:
         return {}
@@ -115,7 +131,14 @@ def _kinds_by_version(session: Session, answers) -> dict[str, QuestionKind]:
             QuestionVersion.id.in_(version_ids)
         )
     )
-    return {version_id: stored_kind(snapshot.get("kind", "")) for version_id, snapshot in snapshots}
+    return {
+        version_id: AnsweredVersion(stored_kind(snapshot.get("kind", "")), snapshot)
+        for version_id, snapshot in snapshots
+    }
+
+
+def _places_text(places: list[int | None] | None) -> str:
+    return "" if places is None else "|".join("" if p is None else str(p) for p in places)
 
 
 def rule_ids(answer: Answer) -> list[str]:
@@ -130,7 +153,7 @@ def _timestamp(moment: datetime) -> str:
 def answer_rows(session: Session, cohort_id: int) -> list[list[Any]]:
     """One row per learner x question x attempt."""
     answers = _answers(session, cohort_id)
-    kinds = _kinds_by_version(session, answers)
+    versions = _versions(session, answers)
     return [
         [
             name,
@@ -142,11 +165,12 @@ def answer_rows(session: Session, cohort_id: int) -> list[list[Any]]:
             answer.position,
             answer.question_id,
             answer.question_version_id,
-            kinds[answer.question_version_id].export_text(answer.response),
+            versions[answer.question_version_id].kind.export_text(answer.response),
             round(answer.score, 4),
             answer.correct,
             answer.confidence or "",
             " ".join(rule_ids(answer)),
+            _places_text(versions[answer.question_version_id].positions_shown(answer)),
         ]
         for name, email, attempt, answer in answers
     ]
@@ -195,7 +219,7 @@ def _completed_lessons(session: Session, cohort_id: int, base: str) -> list[dict
     ]
 
 
-def _answered(answers, kinds: dict[str, QuestionKind], base: str) -> list[dict[str, Any]]:
+def _answered(answers, versions: dict[str, AnsweredVersion], base: str) -> list[dict[str, Any]]:
     statements = []
     for name, email, attempt, answer in answers:
         score = round(answer.score, 4)
@@ -204,13 +228,16 @@ def _answered(answers, kinds: dict[str, QuestionKind], base: str) -> list[dict[s
             f"/questions/{answer.question_id}"
         )
         result = {
-            "response": kinds[answer.question_version_id].xapi_response(answer.response),
+            "response": versions[answer.question_version_id].kind.xapi_response(answer.response),
             "score": {"scaled": score, "raw": score, "min": 0, "max": 1},
             "success": answer.correct,
             "extensions": {
                 f"{base}/xapi/extensions/rule-ids": rule_ids(answer),
                 f"{base}/xapi/extensions/confidence": answer.confidence,
                 f"{base}/xapi/extensions/question-version": answer.question_version_id,
+                f"{base}/xapi/extensions/positions-shown": versions[
+                    answer.question_version_id
+                ].positions_shown(answer),
             },
         }
         context = {
@@ -257,9 +284,9 @@ def xapi_statements(session: Session, cohort_id: int, base_url: str) -> list[dic
     """Statements for completed lessons, passed modules and answered questions."""
     base = base_url.rstrip("/")
     answers = _answers(session, cohort_id)
-    kinds = _kinds_by_version(session, answers)
+    versions = _versions(session, answers)
     return (
         _completed_lessons(session, cohort_id, base)
         + _first_passes(answers, base)
-        + _answered(answers, kinds, base)
+        + _answered(answers, versions, base)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from parley.grading.feedback import explain
+from parley.grading.feedback import explain, is_sound, rule_title
 from parley.grading.model import Option, RuleBook
 from parley.grading.rules import evaluate
 
@@ -18,6 +18,8 @@ class OptionShare:
     right: bool
     rule_id: str | None
     reason: str
+    rule_title: str = ""  # the rule in words
+    second_best: bool = False  # sound here, but not the rule book's answer
 
     @property
     def percent(self) -> int:
@@ -51,5 +53,17 @@ def option_shares(
         rule_id, reason = explain(book, outcomes[option.strategy_id], None if in_key else key)
         count = counts.get(option.strategy_id, 0)
         share = count / respondents if respondents else 0.0
-        shares.append(OptionShare(option.label, count, share, in_key, rule_id, reason))
+        rule = book.rule(rule_id) if rule_id else None
+        shares.append(
+            OptionShare(
+                option.label,
+                count,
+                share,
+                in_key,
+                rule_id,
+                reason,
+                rule_title(book, rule) if rule is not None else "",
+                not in_key and is_sound(outcomes[option.strategy_id]),
+            )
+        )
     return tuple(shares)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from parley.grading.model import Option, OptionVerdict, RuleBook
+from parley.grading.model import Option, OptionVerdict, Rule, RuleBook
 from parley.grading.rules import Outcome, describe_conditions
 
 
@@ -14,16 +14,18 @@ def explain(book: RuleBook, outcome: Outcome, key: Outcome | None) -> tuple[str 
     if outcome.mistaken_by:
         rule = outcome.mistaken_by[0]
         return rule.id, rule.because
-    if outcome.status == "recommended":
+    if outcome.status in ("recommended", "acceptable"):
         rule = outcome.deciding_rule
         assert rule is not None
-        if key is None or key.strategy.id == strategy.id or key.weight <= outcome.weight:
+        if key is None or key.strategy.id == strategy.id:
+            return rule.id, rule.because
+        if outcome.status == "recommended" and key.weight <= outcome.weight:
             return rule.id, rule.because
         better = key.deciding_rule
         assert better is not None
-        return better.id, (
-            f"{rule.because} Here, though, it is not the strongest move: "
-            f"{key.strategy.name} comes first. {better.because}"
+        return rule.id, (
+            f"{rule.because} It is sound here, but not the best move: "
+            f"{key.strategy.name} is better. {better.because}"
         )
     if strategy.recommended:
         rule = strategy.recommended[0]
@@ -32,6 +34,19 @@ def explain(book: RuleBook, outcome: Outcome, key: Outcome | None) -> tuple[str 
             f"{strategy.name} fits when: {fits}. That is not the situation in this scenario."
         )
     return None, strategy.statement
+
+
+def rule_title(book: RuleBook, rule: Rule) -> str:
+    """A rule in words: its strategy's name, and the rule's own name after the dot of its id
+    ("apologise.we-caused-it" is "Apologise: we caused it")."""
+    _, _, name = rule.id.partition(".")
+    strategy = book.strategies[rule.strategy_id].name
+    return f"{strategy}: {name.replace('-', ' ')}" if name else strategy
+
+
+def is_sound(outcome: Outcome) -> bool:
+    """Whether the rule book calls this move sound here: recommended, or acceptable."""
+    return outcome.status in ("recommended", "acceptable")
 
 
 def verdict_for(
@@ -44,8 +59,12 @@ def verdict_for(
     key: Outcome | None,
     step_id: str | None = None,
 ) -> OptionVerdict:
-    if chosen:
-        verdict: str | None = "right" if in_key else "mistake"
+    """The verdict on one option: right, second-best (chosen, and sound under these facts but
+    not the answer), mistake, missed, or None (neither chosen nor in the key)."""
+    if chosen and in_key:
+        verdict: str | None = "right"
+    elif chosen:
+        verdict = "second-best" if is_sound(outcome) else "mistake"
     else:
         verdict = "missed" if in_key else None
     rule_id, reason = explain(book, outcome, None if in_key else key)
@@ -61,6 +80,7 @@ def verdict_for(
         teaches=teaches,
         note=option.feedback if (chosen and not in_key) or (in_key and not chosen) else "",
         step_id=step_id,
+        rule_title=rule_title(book, rule) if rule is not None else "",
     )
 
 

@@ -169,6 +169,7 @@ class Question:
     steps: tuple[Step, ...] = ()
     expect: tuple[str, ...] | None = None
     source: str = ""
+    diagnose: tuple[str, ...] = ()  # the facts a diagnose question asks the learner to read
 
     def option(self, strategy_id: str) -> Option | None:
         return next((o for o in self.options if o.strategy_id == strategy_id), None)
@@ -204,6 +205,7 @@ class OptionVerdict:
     teaches: LessonRef
     note: str = ""
     step_id: str | None = None
+    rule_title: str = ""  # the cited rule in words, for learners (the id is for exports)
 
 
 @dataclass(frozen=True)

@@ -73,9 +73,13 @@ def record_attempt(
     graded: QuizResult,
     responses: dict[str, Response],
     lesson_titles: dict[str, str],
+    shown: Mapping[str, dict[str, list[str]]] | None = None,
     now: datetime | None = None,
 ) -> int:
-    """Store an attempt with every answer and the question versions it answered; return its id."""
+    """Store an attempt with every answer and the question versions it answered; return its id.
+
+    shown gives, by question id, the order each group of its choices was shown in (none: the
+    authored order)."""
     _ensure_versions(session, quiz)
     inserted = session.execute(
         _INSERT_ATTEMPT,
@@ -101,6 +105,7 @@ def record_attempt(
                 "position": position,
                 "question_id": question.id,
                 "question_version_id": quiz.question_versions[question.id],
+                "shown": (shown or {}).get(question.id),
                 **stored_answer(question, responses[question.id], result, lesson_titles),
             }
             for position, (question, result) in enumerate(
@@ -214,6 +219,7 @@ class StoredAnswer:
     score: float
     correct: bool
     result: dict[str, Any]
+    shown: dict[str, list[str]] | None = None  # the order each group was shown in, by part
 
 
 def attempt_with_answers(
@@ -239,6 +245,7 @@ def attempt_with_answers(
             a.score,
             a.correct,
             a.result,
+            a.shown,
         )
         for a, snapshot in rows
     ]

@@ -63,6 +63,9 @@ def summarise(objectives: Sequence[ObjectiveMastery], shown: int = 5) -> Mastery
 
 @dataclass(frozen=True)
 class Calibration:
+    """How confidence matched the answers: right (full score), partly right (a second-best
+    move, or part of an answer), wrong; wrong-but-sure and right-but-unsure by question number."""
+
     sure_right: int
     sure_wrong: tuple[int, ...]
     unsure_right: tuple[int, ...]
@@ -70,38 +73,54 @@ class Calibration:
     guessing_right: int
     guessing_wrong: int
     unrated: int
+    sure_partly: tuple[int, ...] = ()
+    unsure_partly: int = 0
+    guessing_partly: int = 0
 
     @property
     def rated(self) -> int:
         return (
             self.sure_right
             + len(self.sure_wrong)
+            + len(self.sure_partly)
             + len(self.unsure_right)
             + self.unsure_wrong
+            + self.unsure_partly
             + self.guessing_right
             + self.guessing_wrong
+            + self.guessing_partly
         )
 
 
 def calibration(answers: Iterable) -> Calibration:
-    """Count answers by confidence and correctness; wrong-but-sure ones by question number."""
+    """Count answers by confidence and by right, partly right or wrong; wrong-but-sure,
+    partly-right-but-sure and right-but-unsure ones by question number."""
     sure_right = unsure_wrong = guessing_right = guessing_wrong = unrated = 0
+    unsure_partly = guessing_partly = 0
     sure_wrong: list[int] = []
+    sure_partly: list[int] = []
     unsure_right: list[int] = []
     for answer in answers:
+        partly = not answer.correct and answer.score > 0
         if answer.confidence == "sure":
             if answer.correct:
                 sure_right += 1
+            elif partly:
+                sure_partly.append(answer.position)
             else:
                 sure_wrong.append(answer.position)
         elif answer.confidence == "unsure":
             if answer.correct:
                 unsure_right.append(answer.position)
+            elif partly:
+                unsure_partly += 1
             else:
                 unsure_wrong += 1
         elif answer.confidence == "guessing":
             if answer.correct:
                 guessing_right += 1
+            elif partly:
+                guessing_partly += 1
             else:
                 guessing_wrong += 1
         else:
@@ -114,4 +133,7 @@ def calibration(answers: Iterable) -> Calibration:
         guessing_right,
         guessing_wrong,
         unrated,
+        tuple(sure_partly),
+        unsure_partly,
+        guessing_partly,
     )

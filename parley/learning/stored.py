@@ -42,6 +42,7 @@ def result_record(result: QuestionResult, lesson_titles: dict[str, str]) -> dict
                 "chosen": v.chosen,
                 "verdict": v.verdict,
                 "rule": v.rule_id,
+                "rule_title": v.rule_title,
                 "reason": v.reason,
                 "note": v.note,
                 "step": v.step_id,

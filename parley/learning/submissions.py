@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from parley.content.model import Quiz
-from parley.grading import ResponseError, RuleBook
+from parley.grading import ResponseError, RuleBook, kind_of
+from parley.grading.kinds.base import Arrangement, as_authored
 from parley.grading.quiz import grade_quiz
 from parley.learning import attempts
 from parley.learning.answers import ParsedAnswers, parse_answers
@@ -39,8 +41,10 @@ def submit_quiz(
     book: RuleBook,
     form,
     lesson_titles: dict[str, str],
+    order_for: Callable[[str], Arrangement] = lambda _token: as_authored,
 ) -> Submission:
-    """Validate, grade and record one submission; never commits."""
+    """Validate, grade and record one submission, with the order its form showed the choices
+    in (order_for gives it from the submission token); never commits."""
     token = form.get("submission", "")
     if not TOKEN.match(token):
         return Submission(messages=["This form is incomplete; reload the quiz."], status=400)
@@ -76,6 +80,7 @@ def submit_quiz(
         graded = grade_quiz(book, quiz.questions, parsed.responses, quiz.pass_mark, quiz.keys)
     except ResponseError as exc:
         return Submission(parsed=parsed, status=400, messages=[str(exc)])
+    arrange = order_for(token)
     attempt_id = attempts.record_attempt(
         session,
         user_id=user_id,
@@ -84,5 +89,6 @@ def submit_quiz(
         graded=graded,
         responses=parsed.responses,
         lesson_titles=lesson_titles,
+        shown={q.id: kind_of(q.kind).orders_shown(q, book, arrange) for q in quiz.questions},
     )
     return Submission(attempt_id=attempt_id)

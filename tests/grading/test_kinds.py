@@ -54,7 +54,7 @@ def test_best_wrong_neutral_choice_says_when_it_would_fit():
     )
 
 
-def test_best_weaker_but_recommended_choice_names_the_stronger_one():
+def test_best_weaker_but_recommended_choice_is_second_best_and_names_the_stronger_one():
     q = question(
         facts={"driver": "emotions", "caused_by": "them"},
         options=["gesture", "apologise", "something-new"],
@@ -62,11 +62,14 @@ def test_best_weaker_but_recommended_choice_names_the_stronger_one():
     result = grade(book(), q, Response(("apologise",)))
     assert result.score == 0.0
     q = question(facts=EMOTIONAL_US, options=["apologise", "gesture"])
-    wrong = next(
-        v for v in grade(book(), q, Response(("gesture",))).verdicts if v.strategy_id == "gesture"
+    result = grade(book(), q, Response(("gesture",)))
+    assert result.score == 0.5
+    weaker = next(v for v in result.verdicts if v.strategy_id == "gesture")
+    assert (weaker.verdict, weaker.rule_id) == ("second-best", "gesture.r1")
+    assert weaker.reason == (
+        "Goodwill helps. It is sound here, but not the best move: Apologise is better. "
+        "You hurt them; say sorry."
     )
-    assert wrong.rule_id == "apologise.r0"
-    assert "not the strongest move" in wrong.reason and "Apologise comes first" in wrong.reason
 
 
 def all_question():

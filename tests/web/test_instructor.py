@@ -275,7 +275,7 @@ def test_learner_page_shows_lessons_attempts_and_answers(trainer, learner_client
         "Question 4 Order the steps — 100% right",
         "Question 5 Branching scenario — 100% right",
     ]
-    assert "Rule apologise.we-caused-it · Read: Keeping the door open" in texts(
+    assert "Rule: Apologise: we caused it · Read: Keeping the door open" in texts(
         review, "p.rule-cite"
     )
 
@@ -385,7 +385,7 @@ def test_debrief_shows_shares_and_rules_but_no_names(trainer, learner_client):
     assert 'aria-label="Apologise: 50%"' in page
     right = texts(page, "li.verdict-right")
     assert len(right) == 1 and right[0].startswith("Apologise the rule book's answer ")
-    assert right[0].endswith(" Rule apologise.we-caused-it")
+    assert right[0].endswith(" Rule: Apologise: we caused it")
     assert "Aardvark" not in page and "Bumblebee" not in page
     branch = trainer.get(f"/instructor/cohorts/{cohort_id}/debrief/impasse/walkouts/5").text
     assert texts(branch, "section.debrief-part h2") == [

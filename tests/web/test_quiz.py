@@ -71,7 +71,7 @@ def test_right_answers_score_100_pass_and_cite_rules_with_lesson_links(quiz_app,
     assert texts(result, "section.review li.verdict")[0] == (
         "right Apologise (your choice) Feelings are blocking the talks and your side "
         "contributed. A sincere apology from the side that caused the hurt clears the air faster "
-        "than any argument about terms. Rule apologise.we-caused-it · Read: Keeping the door open"
+        "than any argument about terms. Rule: Apologise: we caused it · Read: Keeping the door open"
     )
     assert 'href="/courses/impasse/lessons/keeping-the-door-open#apologise"' in result
     assert count(quiz_app, Attempt) == 1 and count(quiz_app, Answer) == 5
@@ -83,14 +83,20 @@ def test_a_wrong_answer_gets_the_rule_reason_and_the_author_note(learner):
     assert text_of(result, "h1") == "Your result: 80%"
     first = texts(result, "section.review")[0]
     assert first.startswith("Question 1 Best move — 0% not fully right")
-    missed, chosen = texts(result, "section.review li.verdict")[:2]
+    rows = texts(result, "section.review li.verdict")
+    missed = next(row for row in rows if row.startswith("missed Apologise"))
+    chosen = next(row for row in rows if row.startswith("mistake Threaten"))
     assert missed.startswith("missed Apologise Feelings are blocking the talks")
     assert chosen.startswith(
         "mistake Threaten the other side with your alternative (your choice) "
         "Threatening Tom now would pour fuel on a fire her side started. "  # the author's note
         "Brandishing your alternative as a threat"  # the rule's reason
     )
-    assert chosen.endswith("Rule batna-as-threat.always · Read: People, helpers and alternatives")
+    assert chosen.endswith(
+        "Rule: Threaten the other side with your alternative: always · "
+        "Read: People, helpers and alternatives"
+    )
+    assert "batna-as-threat.always" not in result  # rule ids stay in exports and explain
 
 
 def test_missing_answers_are_named_and_nothing_is_stored(quiz_app, learner):

@@ -45,7 +45,10 @@ class AllThatApply(QuestionKind):
             raise ResponseError("an option was picked twice")
         check_known(question, response.choices)
         right = set(key.answer)
-        right_picks, wrong_picks = len(picks & right), len(picks - right)
+        # An acceptable option (sound, but not what the rules call for here) is neither
+        # required nor penalised.
+        acceptable = {i for i, o in key.outcomes.items() if o.status == "acceptable"}
+        right_picks, wrong_picks = len(picks & right), len(picks - right - acceptable)
         score = max(0, right_picks - wrong_picks) / len(right)
         verdicts = option_verdicts(
             book, question.options, key.outcomes, chosen=picks, in_key=right, key=None
@@ -54,6 +57,14 @@ class AllThatApply(QuestionKind):
             f"{right_picks} of {len(right)} right options picked, "
             f"{wrong_picks} wrong pick{'s' if wrong_picks != 1 else ''}."
         )
+        if picks & acceptable:
+            summary += (
+                " Sound but not required here: "
+                + ", ".join(
+                    o.label for o in question.options if o.strategy_id in picks & acceptable
+                )
+                + "."
+            )
         return QuestionResult(question.id, score, verdicts, summary, key.answer)
 
     def plausible_mistake(self, book, question, key, rng) -> tuple[str, ...]:

@@ -7,6 +7,8 @@ and which template macros draw it. The table of kinds is in `parley.grading.kind
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import random
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -19,14 +21,31 @@ from parley.grading.derive import Key
 from parley.grading.model import Option, Question, QuestionResult, Response, RuleBook
 
 # The order one group of a question's choices is shown in: (part id, option ids in authored
-# order) -> the same ids in the order shown. The part id is the question id for its options,
-# or a step id for a branching step's.
+# order) -> the same ids in the order shown. A part id is unique within a quiz: the question
+# id for its options, "<question id>/<name>" for another group (a branching step's options,
+# commit-or-walk's decision, a fact to diagnose).
 Arrangement = Callable[[str, tuple[str, ...]], Sequence[str]]
 
 
 def as_authored(_part: str, ids: tuple[str, ...]) -> tuple[str, ...]:
     """Show the choices in the order the author wrote them."""
     return ids
+
+
+def shuffled(secret: bytes, token: str) -> Arrangement:
+    """A random order for each group, fixed by the form's submission token and keyed with the
+    app's secret: the same token always shows the same order, and nobody who lacks the secret
+    can pick a token for an order. Each id is ranked by its own keyed hash, so any subset of
+    a group keeps the group's relative order."""
+
+    def arrange(part: str, ids: tuple[str, ...]) -> tuple[str, ...]:
+        def rank(choice: str) -> bytes:
+            message = f"{token}\0{part}\0{choice}".encode()
+            return hmac.new(secret, message, hashlib.sha256).digest()
+
+        return tuple(sorted(ids, key=rank))
+
+    return arrange
 
 
 def in_order(arrange: Arrangement, part: str, options: Sequence[Option]) -> list[Option]:
@@ -61,6 +80,10 @@ def one_value(form: Any, name: str) -> str:
     return values[0] if values else ""
 
 
+def _place(ids: Sequence[str], item: str) -> int | None:
+    return ids.index(item) + 1 if item in ids else None
+
+
 class ResponseError(ValueError):
     """The response does not fit the question (unknown option, wrong shape); says why."""
 
@@ -88,6 +111,8 @@ class Choice:
     label: str
     checked: bool = False
     value: str = ""  # what the learner entered for it, such as a place in an order
+    part: str = ""  # the group it belongs to (see Arrangement), which the template marks
+    hint: str = ""  # a line under the label, if the kind gives one
 
 
 class QuestionKind:
@@ -172,9 +197,16 @@ class QuestionKind:
         the `take` macro finds it as `q.body`."""
         picked = set(filled or ())
         return tuple(
-            Choice(o.strategy_id, o.label, o.strategy_id in picked)
+            Choice(o.strategy_id, o.label, o.strategy_id in picked, part=question.id)
             for o in in_order(arrange, question.id, question.options)
         )
+
+    def orders_shown(
+        self, question: Question, book: RuleBook, arrange: Arrangement
+    ) -> dict[str, list[str]]:
+        """The order each group of the question's choices is shown in, by part id: what an
+        attempt stores, so its review shows what the learner saw."""
+        return {part: list(arrange(part, ids)) for part, ids in self.choice_groups(question, book)}
 
     def template_path(self) -> Path | None:
         """The file of this kind's macros, named like its module and beside it, if there is one."""
@@ -198,6 +230,19 @@ class QuestionKind:
         """A stored answer in words, with the labels the learner saw."""
         labels = {o["id"]: o["label"] for o in snapshot.get("options", [])}
         return "; ".join(labels.get(choice, choice) for choice in stored)
+
+    def positions_shown(
+        self, snapshot: Mapping[str, Any], stored: list[str], shown: Mapping[str, list[str]]
+    ) -> list[int | None]:
+        """Where each item of a stored answer was shown in its group, counting from 1.
+
+        With one group every item is from it; with several, the answer's items follow the
+        groups in turn (commit-or-walk's decision then reason, a diagnosis's facts then the
+        move). A kind whose answer runs otherwise overrides this."""
+        groups = list(shown.values())
+        if len(groups) == 1:
+            return [_place(groups[0], item) for item in stored]
+        return [_place(ids, item) for ids, item in zip(groups, stored, strict=False)]
 
     def export_text(self, stored: list[str]) -> str:
         """The stored answer in the answers CSV."""

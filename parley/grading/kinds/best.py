@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from parley.grading.derive import Key, best_of
-from parley.grading.feedback import option_verdicts
+from parley.grading.feedback import is_sound, option_verdicts
 from parley.grading.kinds.base import (
     MANY,
     NOT_AN_OPTION,
@@ -17,6 +17,20 @@ from parley.grading.kinds.base import (
     strategy_name,
 )
 from parley.grading.model import Question, QuestionResult, Response, RuleBook
+
+
+def best_move_score(book: RuleBook, key: Key, chosen: str) -> tuple[float, str]:
+    """The score and summary of choosing one move where key holds the best: full credit for the
+    best, the rule book's credit for a sound second-best, nothing otherwise."""
+    best = key.answer[0]
+    if chosen == best:
+        return 1.0, f"Right: {strategy_name(book, best)}."
+    if is_sound(key.outcomes[chosen]):
+        return book.acceptable_credit, (
+            f"Second-best: {strategy_name(book, chosen)} is sound here, but the better move is "
+            f"{strategy_name(book, best)}."
+        )
+    return 0.0, f"Not the best move here. The rules point to {strategy_name(book, best)}."
 
 
 class BestMove(QuestionKind):
@@ -41,13 +55,8 @@ class BestMove(QuestionKind):
             in_key={best},
             key=key.outcomes[best],
         )
-        right = chosen == best
-        summary = (
-            f"Right: {strategy_name(book, best)}."
-            if right
-            else f"Not the best move here. The rules point to {strategy_name(book, best)}."
-        )
-        return QuestionResult(question.id, 1.0 if right else 0.0, verdicts, summary, key.answer)
+        score, summary = best_move_score(book, key, chosen)
+        return QuestionResult(question.id, score, verdicts, summary, key.answer)
 
     def read(self, question: Question, book: RuleBook, form: Any) -> Reading:
         value = one_value(form, f"q-{question.id}")

@@ -8,7 +8,7 @@ from typing import Any
 
 from parley.grading.debrief import DebriefPart, option_shares
 from parley.grading.derive import DerivationError, Key, StepKey, best_of, merged_facts
-from parley.grading.feedback import option_verdicts
+from parley.grading.feedback import is_sound, option_verdicts
 from parley.grading.kinds.base import (
     NOT_AN_OPTION,
     Arrangement,
@@ -108,7 +108,8 @@ class Branching(QuestionKind):
         by_id = {k.step_id: k for k in key.steps}
         verdicts: list[OptionVerdict] = []
         step: Step | None = question.steps[0]
-        taken = right = 0
+        taken = right = second = 0
+        earned = 0.0
         for index, choice in enumerate(response.choices):
             if step is None:
                 raise ResponseError("more choices than steps on this path")
@@ -116,7 +117,12 @@ class Branching(QuestionKind):
                 raise ResponseError(f"'{choice}' is not an option at step {index + 1}")
             step_key = by_id[step.id]
             taken += 1
-            right += choice == step_key.best
+            if choice == step_key.best:
+                right += 1
+                earned += 1.0
+            elif is_sound(step_key.outcomes[choice]):
+                second += 1
+                earned += book.acceptable_credit
             verdicts += option_verdicts(
                 book,
                 [o for o in step.options if o.strategy_id in (choice, step_key.best)],
@@ -130,7 +136,9 @@ class Branching(QuestionKind):
         if step is not None or taken == 0:
             raise ResponseError("finish the scenario: a step on your path has no answer")
         summary = f"{right} of {taken} decisions on your path were the best available."
-        return QuestionResult(question.id, right / taken, tuple(verdicts), summary, key.answer)
+        if second:
+            summary += f" {second} {'was' if second == 1 else 'were'} sound but second-best."
+        return QuestionResult(question.id, earned / taken, tuple(verdicts), summary, key.answer)
 
     def plausible_mistake(self, book, question, key, rng) -> tuple[str, ...]:
         first = question.steps[0]
@@ -173,7 +181,10 @@ class Branching(QuestionKind):
     def choice_groups(
         self, question: Question, book: RuleBook
     ) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        return tuple((s.id, tuple(o.strategy_id for o in s.options)) for s in question.steps)
+        return tuple(
+            (_step_part(question, s), tuple(o.strategy_id for o in s.options))
+            for s in question.steps
+        )
 
     def form_body(
         self, question: Question, book: RuleBook, filled: Any, arrange: Arrangement
@@ -183,9 +194,10 @@ class Branching(QuestionKind):
         step: Step | None = question.steps[0]
         for value in [*(filled or ()), None]:
             assert step is not None
+            part = _step_part(question, step)
             choices = tuple(
-                Choice(o.strategy_id, o.label, o.strategy_id == value)
-                for o in in_order(arrange, step.id, step.options)
+                Choice(o.strategy_id, o.label, o.strategy_id == value, part=part)
+                for o in in_order(arrange, part, step.options)
             )
             chosen = next((c for c in choices if c.checked), None)
             prompt = step.prompt or self.prompt
@@ -206,6 +218,17 @@ class Branching(QuestionKind):
             parts.append(labels.get(choice, choice))
         return " → ".join(parts)
 
+    def positions_shown(
+        self, snapshot: Mapping[str, Any], stored: list[str], shown: Mapping[str, list[str]]
+    ) -> list[int | None]:
+        """Each choice's place among its step's options, following the learner's path."""
+        path = _path_steps(snapshot.get("steps", []), stored) if snapshot.get("steps") else []
+        places: list[int | None] = []
+        for step, choice in zip(path, stored, strict=False):
+            ids = shown.get(f"{snapshot.get('id')}/{step['id']}", [])
+            places.append(ids.index(choice) + 1 if choice in ids else None)
+        return places
+
     def debrief(
         self, book: RuleBook, question: Question, key: Key, responses: list[list[str]]
     ) -> list[DebriefPart]:
@@ -223,6 +246,10 @@ class Branching(QuestionKind):
             shares = option_shares(book, facts, step.options, {best}, counts, len(reached))
             parts.append(DebriefPart(f"Step {number}", step.situation_html, len(reached), shares))
         return parts
+
+
+def _step_part(question: Question, step: Step) -> str:
+    return f"{question.id}/{step.id}"
 
 
 def _check_paths(start: Step, by_id: Mapping[str, Step]) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from parley.grading.debrief import DebriefPart, option_shares
-from parley.grading.derive import DerivationError, Key, best_of, facts_text
+from parley.grading.derive import DerivationError, Key, facts_text
 from parley.grading.feedback import option_verdicts
 from parley.grading.kinds.base import (
     MANY,
@@ -30,7 +30,15 @@ class Decision:
     """The form's two parts: the decision, and the reasons to walk away to choose from."""
 
     decision: str  # "commit", "walk" or ""
+    decisions: tuple[Choice, ...]
     reasons: tuple[Choice, ...]
+
+
+DECISIONS = {"commit": "Commit to the agreement", "walk": "Walk away"}
+
+
+def _decision_part(question: Question) -> str:
+    return f"{question.id}/decision"
 
 
 def _commit_options(book: RuleBook, question: Question) -> list[Option]:
@@ -39,6 +47,15 @@ def _commit_options(book: RuleBook, question: Question) -> list[Option]:
 
 def _reasons(book: RuleBook, question: Question) -> list[Option]:
     return [o for o in question.options if book.strategies[o.strategy_id].kind == "no-agreement"]
+
+
+def _holding_reasons(book: RuleBook, question: Question, key: Key) -> list[str]:
+    """The reasons to walk away that the rule book recommends under the question's facts."""
+    return [
+        o.strategy_id
+        for o in _reasons(book, question)
+        if key.outcomes[o.strategy_id].status == "recommended"
+    ]
 
 
 class CommitOrWalk(QuestionKind):
@@ -73,8 +90,10 @@ class CommitOrWalk(QuestionKind):
         outcomes = evaluate(book, question.facts, [o.strategy_id for o in question.options])
         walking = [o for o in reasons if outcomes[o.strategy_id].status == "recommended"]
         if walking:
-            step = best_of(book, question.facts, tuple(walking))
-            return Key(("walk", step.best), outcomes)
+            # Several conditions may hold at once; any of them is a right reason, and the key
+            # names the strongest (the first written, when they weigh the same).
+            strongest = max(walking, key=lambda o: outcomes[o.strategy_id].weight)
+            return Key(("walk", strongest.strategy_id), outcomes)
         if outcomes[commits[0].strategy_id].status != "recommended":
             raise DerivationError(
                 "the rule book derives no answer: neither committing nor any reason to walk "
@@ -95,27 +114,31 @@ class CommitOrWalk(QuestionKind):
                 raise ResponseError(f"'{reason}' is not a reason to walk away")
         commit_id = _commit_options(book, question)[0].strategy_id
         walk_right = key.answer[0] == "walk"
-        right_reason = key.answer[1] if walk_right else None
+        # When several conditions for walking away hold, any of them is a right reason.
+        right_reasons = set(_holding_reasons(book, question, key)) if walk_right else set()
         if not walk_right:
             score = 1.0 if choices[0] == "commit" else 0.0
         else:
             walked = choices[0] == "walk"
-            score = 0.0 if not walked else 0.5 + (0.5 if reason == right_reason else 0.0)
+            score = 0.0 if not walked else 0.5 + (0.5 if reason in right_reasons else 0.0)
         chosen_ids = {commit_id} if choices[0] == "commit" else ({reason} if reason else set())
-        key_ids = {right_reason} if walk_right else {commit_id}
+        if walk_right:
+            key_ids = {reason} if reason in right_reasons else {key.answer[1]}
+        else:
+            key_ids = {commit_id}
         favourite = key.outcomes[next(iter(key_ids))]
         verdicts = option_verdicts(
             book, question.options, key.outcomes, chosen=chosen_ids, in_key=key_ids, key=favourite
         )
         if walk_right:
-            summary = (
-                f"Walking away is right here, because of: {strategy_name(book, right_reason)}."
+            holding = " and ".join(
+                strategy_name(book, o.strategy_id)
+                for o in _reasons(book, question)
+                if o.strategy_id in right_reasons
             )
-            if choices[0] == "walk" and reason != right_reason:
-                summary = (
-                    "Walking away was right, but for a different reason: "
-                    f"{strategy_name(book, right_reason)}."
-                )
+            summary = f"Walking away is right here, because of: {holding}."
+            if choices[0] == "walk" and reason not in right_reasons:
+                summary = f"Walking away was right, but for a different reason: {holding}."
         else:
             summary = "Committing is right here: no condition for walking away applies."
         return QuestionResult(question.id, score, verdicts, summary, key.answer)
@@ -151,25 +174,33 @@ class CommitOrWalk(QuestionKind):
     def choice_groups(
         self, question: Question, book: RuleBook
     ) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        return ((question.id, tuple(o.strategy_id for o in _reasons(book, question))),)
+        return (
+            (_decision_part(question), tuple(DECISIONS)),
+            (question.id, tuple(o.strategy_id for o in _reasons(book, question))),
+        )
 
     def form_body(
         self, question: Question, book: RuleBook, filled: Any, arrange: Arrangement
     ) -> Decision:
         decision, reason = filled or ("", "")
+        part = _decision_part(question)
+        decisions = tuple(
+            Choice(value, DECISIONS[value], value == decision, part=part)
+            for value in arrange(part, tuple(DECISIONS))
+        )
         reasons = tuple(
-            Choice(o.strategy_id, o.label, o.strategy_id == reason)
+            Choice(o.strategy_id, o.label, o.strategy_id == reason, part=question.id)
             for o in in_order(arrange, question.id, _reasons(book, question))
         )
-        return Decision(decision, reasons)
+        return Decision(decision, decisions, reasons)
 
     def answer_text(self, snapshot: Mapping[str, Any], stored: list[str]) -> str:
         if stored[:1] == ["commit"]:
-            return "Commit to the agreement"
+            return DECISIONS["commit"]
         if len(stored) < 2:
             return ""
         labels = {o["id"]: o["label"] for o in snapshot.get("options", [])}
-        return "Walk away: " + labels.get(stored[1], stored[1])
+        return f"{DECISIONS['walk']}: " + labels.get(stored[1], stored[1])
 
     def debrief(
         self, book: RuleBook, question: Question, key: Key, responses: list[list[str]]

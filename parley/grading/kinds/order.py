@@ -73,6 +73,7 @@ class OrderTheSteps(QuestionKind):
                     chosen=True,
                     verdict="right" if placed == index else "mistake",
                     rule_id=sequence.rule_id if sequence else None,
+                    rule_title=f"{sequence.name}: the order of the steps" if sequence else "",
                     reason=reason,
                     teaches=strategy.teaches,
                     note=option.feedback if placed != index else "",
@@ -112,7 +113,7 @@ class OrderTheSteps(QuestionKind):
     ) -> tuple[Choice, ...]:
         places = filled or {}
         return tuple(
-            Choice(o.strategy_id, o.label, value=places.get(o.strategy_id, ""))
+            Choice(o.strategy_id, o.label, value=places.get(o.strategy_id, ""), part=question.id)
             for o in in_order(arrange, question.id, question.options)
         )
 

@@ -2,15 +2,16 @@
 
 import secrets
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from parley.extensions import db
+from parley.grading.kinds.base import Arrangement, shuffled
 from parley.learning import attempts
 from parley.learning.mastery import calibration
 from parley.learning.overview import QuizStatus, quiz_status
-from parley.learning.submissions import Submission, submit_quiz
+from parley.learning.submissions import TOKEN, Submission, submit_quiz
 from parley.web.quiz.rendered_questions import questions_html
 from parley.web.quiz.view import review_items
 from parley.web.support.current import course_or_404, library
@@ -33,16 +34,24 @@ def _my_status(course, quiz) -> QuizStatus:
     return quiz_status(quiz, records.get(course.id, {}))
 
 
+def _order_for(token: str) -> Arrangement:
+    """The order a form with this submission token shows its choices in (see `shuffled`)."""
+    secret = current_app.secret_key
+    return shuffled(secret.encode() if isinstance(secret, str) else secret, token)
+
+
 def _render_quiz(course, quiz, book, parsed=None, messages=(), token=None, status=200):
+    if not token or not TOKEN.match(token):
+        token = secrets.token_urlsafe(24)
     page = render_template(
         "quiz/take.html",
         course=course,
         module=course.module(quiz.module_id) if quiz.module_id else None,
         quiz=quiz,
-        questions_html=questions_html(quiz, book, parsed),
+        questions_html=questions_html(quiz, book, parsed, _order_for(token)),
         status=_my_status(course, quiz),
         messages=messages,
-        token=token or secrets.token_urlsafe(24),
+        token=token,
     )
     return page, status
 
@@ -67,6 +76,7 @@ def submit(course_id: str, quiz_id: str):
             book=book,
             form=request.form,
             lesson_titles=titles,
+            order_for=_order_for,
         )
         if outcome.attempt_id is not None:
             db.session.commit()

@@ -8,7 +8,7 @@ from typing import Any
 from parley.content import Course
 from parley.grading import Question, RuleBook, kind_of
 from parley.grading.kinds import REMOVED, stored_kind
-from parley.grading.kinds.base import Arrangement, as_authored
+from parley.grading.kinds.base import as_authored
 from parley.learning.answers import ParsedAnswers
 
 
@@ -36,9 +36,10 @@ def question_form(
     question: Question,
     book: RuleBook,
     parsed: ParsedAnswers | None = None,
-    arrange: Arrangement = as_authored,
 ) -> QuestionForm:
-    """The question as its kind's `take` macro draws it, with what was sent filled in."""
+    """The question as its kind's `take` macro draws it, with what was sent filled in; its
+    choices come in the authored order, and the page places them in the attempt's own
+    (parley.web.quiz.rendered_questions)."""
     kind = kind_of(question.kind)
     return QuestionForm(
         number=number,
@@ -49,7 +50,7 @@ def question_form(
         prompt=question.prompt or kind.prompt,
         confidence=parsed.confidences.get(question.id, "") if parsed else "",
         body=kind.form_body(
-            question, book, parsed.filled.get(question.id) if parsed else None, arrange
+            question, book, parsed.filled.get(question.id) if parsed else None, as_authored
         ),
     )
 
@@ -62,11 +63,21 @@ class VerdictRow:
     reason: str
     note: str
     rule: str | None
+    rule_title: str  # empty for answers stored before rules were shown in words
     lesson_id: str
     anchor: str
     lesson_title: str
     lesson_in_course: bool  # False once the lesson has left the course: no link then
     step_label: str | None
+
+
+@dataclass(frozen=True)
+class ShownGroup:
+    """One group of choices in the order the learner saw it, their own picks marked."""
+
+    heading: str
+    labels: tuple[str, ...]
+    picked: tuple[bool, ...]
 
 
 @dataclass(frozen=True)
@@ -83,11 +94,77 @@ class ReviewItem:
     correct: bool
     confidence: str | None
     rows: tuple[VerdictRow, ...]
+    shown: tuple[ShownGroup, ...] = ()
 
 
-def _verdict_rows(result: dict[str, Any], snapshot: dict, course: Course | None):
+def _shown_position(shown: dict[str, list[str]], question_id: str):
+    """A sort key putting verdicts in the order their options were shown (unknown ones first,
+    as they were stored)."""
+    places = {
+        (part, choice): (g, n)
+        for g, (part, ids) in enumerate(shown.items())
+        for n, choice in enumerate(ids)
+    }
+    first_part = {}
+    for (_part, choice), place in places.items():
+        first_part.setdefault(choice, place)
+
+    def key(verdict: dict[str, Any]) -> tuple[int, int]:
+        if verdict.get("step"):
+            return places.get((f"{question_id}/{verdict['step']}", verdict["option"]), (-1, 0))
+        return places.get(
+            (question_id, verdict["option"]), first_part.get(verdict["option"], (-1, 0))
+        )
+
+    return key
+
+
+def _shown_groups(answer, snapshot: dict) -> tuple[ShownGroup, ...]:
+    """Each group of the question's choices the learner saw, in their order."""
+    if not answer.shown:
+        return ()
+    question_id = snapshot.get("id", answer.question_id)
+    labels = {o["id"]: o["label"] for o in snapshot.get("options", [])}
+    for verdict in answer.result.get("verdicts", []):
+        if not verdict.get("step"):
+            labels.setdefault(verdict["option"], verdict["label"])
+    steps = {f"{question_id}/{s['id']}": (n, s) for n, s in enumerate(snapshot.get("steps", []), 1)}
+    picked = set(answer.response)
+    groups = []
+    for part, ids in answer.shown.items():
+        if part in steps:
+            number, step = steps[part]
+            if not picked & {o["id"] for o in step["options"]}:
+                continue  # a step this learner's path never reached
+            heading = f"Step {number}"
+            names = {o["id"]: o["label"] for o in step["options"]}
+        elif part == question_id:
+            heading, names = "Options", labels
+        else:
+            continue
+        if all(choice in names for choice in ids):
+            groups.append(
+                ShownGroup(heading, tuple(names[c] for c in ids), tuple(c in picked for c in ids))
+            )
+    return tuple(groups)
+
+
+def _title_from_id(rule_id: str | None) -> str:
+    """A rule's name in words for answers stored before rules had one ("apologise.we-caused-it"
+    is "Apologise: we caused it"); the id stays in the exports."""
+    if not rule_id:
+        return ""
+    strategy, _, name = rule_id.removeprefix("sequence:").partition(".")
+    words = strategy.replace("-", " ").capitalize()
+    return f"{words}: {name.replace('-', ' ')}" if name else words
+
+
+def _verdict_rows(result: dict[str, Any], snapshot: dict, course: Course | None, shown=None):
     steps = {s["id"]: n for n, s in enumerate(snapshot.get("steps", []), start=1)}
     lessons = course.lessons_by_id if course else {}
+    verdicts = result["verdicts"]
+    if shown:
+        verdicts = sorted(verdicts, key=_shown_position(shown, snapshot.get("id", "")))
     return tuple(
         VerdictRow(
             label=v["label"],
@@ -96,13 +173,14 @@ def _verdict_rows(result: dict[str, Any], snapshot: dict, course: Course | None)
             reason=v["reason"],
             note=v.get("note", ""),
             rule=v.get("rule"),
+            rule_title=v.get("rule_title") or _title_from_id(v.get("rule")),
             lesson_id=v["lesson"],
             anchor=v["anchor"],
             lesson_title=v.get("lesson_title", v["lesson"]),
             lesson_in_course=v["lesson"] in lessons,
             step_label=f"Step {steps[v['step']]}" if v.get("step") in steps else None,
         )
-        for v in result["verdicts"]
+        for v in verdicts
         if v["verdict"] is not None
     )
 
@@ -126,7 +204,8 @@ def review_items(answers, course: Course | None) -> list[ReviewItem]:
                 percent=round(answer.score * 100),
                 correct=answer.correct,
                 confidence=answer.confidence,
-                rows=_verdict_rows(answer.result, snapshot, course),
+                rows=_verdict_rows(answer.result, snapshot, course, answer.shown),
+                shown=_shown_groups(answer, snapshot),
             )
         )
     return items
