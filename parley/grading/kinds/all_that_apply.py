@@ -12,6 +12,7 @@ from parley.grading.kinds.base import (
     Reading,
     ResponseError,
     check_known,
+    shown_options,
 )
 from parley.grading.model import Question, QuestionResult, Response, RuleBook
 from parley.grading.rules import evaluate
@@ -70,6 +71,9 @@ class AllThatApply(QuestionKind):
     def plausible_mistake(self, book, question, key, rng) -> tuple[str, ...]:
         others = [o.strategy_id for o in question.options if o.strategy_id not in key.answer]
         return (key.answer[0], *others[:1])
+
+    def guess(self, question, book, arrange, guesser) -> tuple[str, ...]:
+        return tuple(guesser.some(shown_options(arrange, question.id, question.options)))
 
     def read(self, question: Question, book: RuleBook, form: Any) -> Reading:
         values = [v for v in form.getlist(f"q-{question.id}") if v != ""]

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from parley.grading.debrief import DebriefPart, option_shares
 from parley.grading.derive import Key
@@ -82,6 +82,25 @@ def one_value(form: Any, name: str) -> str:
 
 def _place(ids: Sequence[str], item: str) -> int | None:
     return ids.index(item) + 1 if item in ids else None
+
+
+# A group of choices as a learner sees it: (id, label) in the order shown.
+Shown = Sequence[tuple[str, str]]
+
+
+class Guesser(Protocol):
+    """A learner who answers without reading the scenario: from each group of choices as shown,
+    one choice, some choices, or an order (see parley.content.guessability)."""
+
+    def one(self, shown: Shown) -> str: ...
+
+    def some(self, shown: Shown) -> list[str]: ...
+
+    def order(self, shown: Shown) -> list[str]: ...
+
+
+def shown_options(arrange: Arrangement, part: str, options: Sequence[Option]) -> Shown:
+    return [(o.strategy_id, o.label) for o in in_order(arrange, part, options)]
 
 
 class ResponseError(ValueError):
@@ -169,6 +188,12 @@ class QuestionKind:
         """A wrong answer of the same shape as the key, as a demo learner might give."""
         wrong = [o.strategy_id for o in question.options if o.strategy_id not in key.answer]
         return (rng.choice(wrong),)
+
+    def guess(
+        self, question: Question, book: RuleBook, arrange: Arrangement, guesser: Guesser
+    ) -> tuple[str, ...]:
+        """What a learner who does not read answers, seeing the choices as arrange shows them."""
+        return (guesser.one(shown_options(arrange, question.id, question.options)),)
 
     # -- the form ---------------------------------------------------------------------------
     def field_names(self, question: Question) -> set[str]:

@@ -18,6 +18,7 @@ from parley.grading.kinds.base import (
     ResponseError,
     in_order,
     one_value,
+    shown_options,
 )
 from parley.grading.model import (
     Option,
@@ -148,6 +149,15 @@ class Branching(QuestionKind):
         while step is not None:
             path.append(step.options[0].strategy_id)
             step = _next(question, step, step.options[0].strategy_id)
+        return tuple(path)
+
+    def guess(self, question, book, arrange, guesser) -> tuple[str, ...]:
+        path: list[str] = []
+        step: Step | None = question.steps[0]
+        while step is not None:
+            choice = guesser.one(shown_options(arrange, _step_part(question, step), step.options))
+            path.append(choice)
+            step = _next(question, step, choice)
         return tuple(path)
 
     def field_names(self, question: Question) -> set[str]:

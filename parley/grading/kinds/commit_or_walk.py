@@ -19,6 +19,7 @@ from parley.grading.kinds.base import (
     check_known,
     in_order,
     one_value,
+    shown_options,
     strategy_name,
 )
 from parley.grading.model import Option, Question, QuestionResult, Response, RuleBook
@@ -147,6 +148,13 @@ class CommitOrWalk(QuestionKind):
         if key.answer[0] == "commit":
             return ("walk", _reasons(book, question)[0].strategy_id)
         return ("commit",)
+
+    def guess(self, question, book, arrange, guesser) -> tuple[str, ...]:
+        part = _decision_part(question)
+        decision = guesser.one([(d, DECISIONS[d]) for d in arrange(part, tuple(DECISIONS))])
+        if decision == "commit":
+            return ("commit",)
+        return ("walk", guesser.one(shown_options(arrange, question.id, _reasons(book, question))))
 
     def field_names(self, question: Question) -> set[str]:
         return {f"q-{question.id}-decision", f"q-{question.id}-reason"}

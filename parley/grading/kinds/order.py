@@ -17,6 +17,7 @@ from parley.grading.kinds.base import (
     ResponseError,
     in_order,
     one_value,
+    shown_options,
 )
 from parley.grading.model import OptionVerdict, Question, QuestionResult, Response, RuleBook
 from parley.grading.rules import evaluate
@@ -84,6 +85,9 @@ class OrderTheSteps(QuestionKind):
 
     def plausible_mistake(self, book, question, key, rng) -> tuple[str, ...]:
         return tuple(reversed(key.answer))
+
+    def guess(self, question, book, arrange, guesser) -> tuple[str, ...]:
+        return tuple(guesser.order(shown_options(arrange, question.id, question.options)))
 
     def field_names(self, question: Question) -> set[str]:
         return {f"q-{question.id}-{o.strategy_id}" for o in question.options}
