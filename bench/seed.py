@@ -145,7 +145,7 @@ def seed(session: Session, library: Library) -> dict:
                 "course_id": COURSE,
                 "quiz_id": quiz.id,
                 "question_id": q.id,
-                "snapshot": question_snapshot(q),
+                "snapshot": question_snapshot(q, book),
                 "created_at": now,
             }
             for quiz in quizzes.quizzes

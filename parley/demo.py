@@ -13,6 +13,7 @@ from parley.accounts.users import create_user
 from parley.cohorts import membership
 from parley.content import Library
 from parley.grading import Response, kind_of
+from parley.grading.kinds.base import shuffled
 from parley.grading.quiz import grade_quiz
 from parley.learning import attempts, progress
 from parley.models import Cohort, User, utcnow
@@ -149,14 +150,21 @@ def build_demo(
                 graded = grade_quiz(
                     quizzes.rulebook, quiz.questions, responses, quiz.pass_mark, quiz.keys
                 )
+                token = f"demo-{learner.id}-{quiz.id}-{retake}-{rng.getrandbits(48):012x}"
+                arrange = shuffled(b"parley demo", token)  # each attempt saw its own order
                 attempts.record_attempt(
                     session,
                     user_id=learner.id,
                     quiz=quiz,
-                    token=f"demo-{learner.id}-{quiz.id}-{retake}-{rng.getrandbits(48):012x}",
+                    book=quizzes.rulebook,
+                    token=token,
                     graded=graded,
                     responses=responses,
                     lesson_titles=titles,
+                    shown={
+                        q.id: kind_of(q.kind).orders_shown(q, quizzes.rulebook, arrange)
+                        for q in quiz.questions
+                    },
                     now=now - timedelta(days=3, hours=number) + timedelta(hours=taken + retake),
                 )
         logins.append(("learner", learner.email))

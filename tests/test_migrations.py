@@ -36,9 +36,12 @@ def test_upgrading_from_the_previous_schema_keeps_every_row(unmigrated_database)
                 .all()
             )
             assert len(stored) == len(table_rows), table
-            kept = [{name: row[name] for name in old} for row, old in zip(stored, table_rows)]
+            kept = [
+                {name: row[name] for name in old}
+                for row, old in zip(stored, table_rows, strict=True)
+            ]
             assert kept == table_rows, table
-            added = {name for row in stored for name in row.keys()}
+            added = {name for row in stored for name in row}
             added -= {name for old in table_rows for name in old}
             # Columns the upgrade added are empty for rows stored before it.
             assert [row[name] for row in stored for name in added] == [None] * (

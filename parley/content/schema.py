@@ -132,6 +132,7 @@ class QuestionSpec(Strict):
     options: list[Slug | OptionSpec] = Field(default_factory=list)
     steps: list[StepSpec] = Field(default_factory=list)
     expect: str | list[str] | None = None
+    diagnose: list[str] = Field(default_factory=list)  # the facts a diagnose question asks about
 
 
 class QuizSpec(Strict):

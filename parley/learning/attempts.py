@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from parley.content.model import Quiz
 from parley.db import insert_new
-from parley.grading import Response
+from parley.grading import Response, RuleBook
 from parley.grading.quiz import QuizResult
 from parley.learning.stored import question_snapshot, stored_answer
 from parley.models import Answer, Attempt, QuestionVersion, utcnow
@@ -37,7 +37,7 @@ def find_attempt_by_token(session: Session, user_id: int, token: str) -> int | N
     return session.scalar(_BY_TOKEN, {"user_id": user_id, "token": token})
 
 
-def _ensure_versions(session: Session, quiz: Quiz) -> None:
+def _ensure_versions(session: Session, quiz: Quiz, book: RuleBook) -> None:
     """Store each question's snapshot once, even when many learners submit at the same moment."""
     wanted = quiz.question_versions
     stored = set(session.scalars(_STORED_VERSIONS, {"version_ids": list(wanted.values())}))
@@ -54,7 +54,7 @@ def _ensure_versions(session: Session, quiz: Quiz) -> None:
                     "course_id": quiz.course_id,
                     "quiz_id": quiz.id,
                     "question_id": question.id,
-                    "snapshot": question_snapshot(question),
+                    "snapshot": question_snapshot(question, book),
                     "created_at": now,
                 }
                 for question in missing
@@ -69,6 +69,7 @@ def record_attempt(
     *,
     user_id: int,
     quiz: Quiz,
+    book: RuleBook,
     token: str,
     graded: QuizResult,
     responses: dict[str, Response],
@@ -80,7 +81,7 @@ def record_attempt(
 
     shown gives, by question id, the order each group of its choices was shown in (none: the
     authored order)."""
-    _ensure_versions(session, quiz)
+    _ensure_versions(session, quiz, book)
     inserted = session.execute(
         _INSERT_ATTEMPT,
         {

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from parley.grading import Question, QuestionResult, Response, kind_of
+from parley.grading import Question, QuestionResult, Response, RuleBook, kind_of
 
 
-def question_snapshot(question: Question) -> dict[str, Any]:
+def question_snapshot(question: Question, book: RuleBook) -> dict[str, Any]:
     """What the learner saw of a question, enough to show a review without the content file."""
+    kind = kind_of(question.kind)
     return {
+        **kind.snapshot_extra(question, book),
         "id": question.id,
         "kind": question.kind,
         "objectives": list(question.objectives),

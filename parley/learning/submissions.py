@@ -85,6 +85,7 @@ def submit_quiz(
         session,
         user_id=user_id,
         quiz=quiz,
+        book=book,
         token=token,
         graded=graded,
         responses=parsed.responses,

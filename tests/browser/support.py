@@ -76,7 +76,15 @@ def answer_quiz(page, quiz, book, wrong: int = 0, keyboard: bool = False) -> Non
         if question.kind == "best":
             choice = key.answer[0]
             if made_wrong < wrong:
-                choice = next(o.strategy_id for o in question.options if o.strategy_id != choice)
+                # A move the rule book does not call sound here: no second-best credit.
+                unsound = [
+                    o.strategy_id
+                    for o in question.options
+                    if key.outcomes[o.strategy_id].status not in ("recommended", "acceptable")
+                ]
+                choice = (
+                    unsound or [o.strategy_id for o in question.options if o.strategy_id != choice]
+                )[0]
                 made_wrong += 1
             _choose(page, _option_input(page, name, choice), keyboard)
         elif question.kind == "all-that-apply":
@@ -89,6 +97,10 @@ def answer_quiz(page, quiz, book, wrong: int = 0, keyboard: bool = False) -> Non
         elif question.kind == "order":
             for position, strategy_id in enumerate(key.answer, start=1):
                 page.select_option(f"#{name}-{strategy_id}", str(position))
+        elif question.kind == "diagnose":
+            for fact, value in zip(question.diagnose, key.answer, strict=False):
+                _choose(page, _option_input(page, f"{name}-{fact}", value), keyboard)
+            _choose(page, _option_input(page, name, key.answer[-1]), keyboard)
         else:
             step = question.steps[0]
             for choice in key.answer:

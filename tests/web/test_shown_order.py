@@ -164,3 +164,22 @@ def test_reviews_and_exports_show_the_learners_own_order(quiz_app):
         "Threaten",
         "Make",
     ]  # the debrief keeps the authored order, whatever each learner saw
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("q-demo-best", "not-an-option"),
+        ("q-demo-best", "2"),  # a position is not an answer: answers are option ids
+        ("q-demo-order-assess-finality", "4"),  # a place outside 1..3
+    ],
+)
+def test_an_answer_outside_the_question_is_refused_and_nothing_is_stored(
+    quiz_app, learner, field, value
+):
+    page = learner.get(QUIZ_URL).text
+    sent = learner.post(QUIZ_URL, data={**form_fields(page), **RIGHT_ANSWERS, field: value})
+    assert sent.status_code == 400
+    assert re.search(r"Question \d: ", sent.text)
+    with quiz_app.app_context():
+        assert db.session.scalars(select(Answer)).all() == []

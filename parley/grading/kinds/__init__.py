@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from parley.grading.derive import Key
-from parley.grading.kinds import all_that_apply, best, branching, commit_or_walk, order
+from parley.grading.kinds import all_that_apply, best, branching, commit_or_walk, diagnose, order
 from parley.grading.kinds.base import QuestionKind, ResponseError
 from parley.grading.model import Question, QuestionResult, Response, RuleBook
 
 KINDS: dict[str, QuestionKind] = {
     kind.name: kind
-    for kind in (best.KIND, all_that_apply.KIND, commit_or_walk.KIND, order.KIND, branching.KIND)
+    for kind in (
+        best.KIND,
+        all_that_apply.KIND,
+        commit_or_walk.KIND,
+        order.KIND,
+        branching.KIND,
+        diagnose.KIND,
+    )
 }
 
 

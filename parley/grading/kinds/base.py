@@ -247,6 +247,11 @@ class QuestionKind:
         return path.read_text(encoding="utf-8")
 
     # -- what is stored, shown back and exported --------------------------------------------
+    def snapshot_extra(self, question: Question, book: RuleBook) -> dict[str, Any]:
+        """What else the question's stored snapshot must carry for its review to be shown
+        without the content (labels from the rule book, for one)."""
+        return {}
+
     def stored_response(self, response: Response) -> list[str]:
         """The answer as the attempt stores it."""
         return list(response.choices)

@@ -129,9 +129,19 @@ def _shown_groups(answer, snapshot: dict) -> tuple[ShownGroup, ...]:
         if not verdict.get("step"):
             labels.setdefault(verdict["option"], verdict["label"])
     steps = {f"{question_id}/{s['id']}": (n, s) for n, s in enumerate(snapshot.get("steps", []), 1)}
+    read = {f"{question_id}/{f['fact']}": f for f in snapshot.get("diagnose") or () if "fact" in f}
     picked = set(answer.response)
     groups = []
-    for part, ids in answer.shown.items():
+    for index, (part, ids) in enumerate(answer.shown.items()):
+        if part in read:
+            heading, names = read[part]["label"], read[part]["values"]
+            said = answer.response[index] if index < len(answer.response) else None
+            groups.append(
+                ShownGroup(
+                    heading, tuple(names.get(c, c) for c in ids), tuple(c == said for c in ids)
+                )
+            )
+            continue
         if part in steps:
             number, step = steps[part]
             if not picked & {o["id"] for o in step["options"]}:
