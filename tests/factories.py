@@ -4,6 +4,7 @@ fixtures stay thin and call these."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -16,12 +17,15 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
+from click.testing import CliRunner
 from sqlalchemy import Integer, MetaData, insert, select, text
 from sqlalchemy.orm import Session
 
 from parley.accounts.users import create_user
+from parley.cli import explain_command
 from parley.cohorts import membership
 from parley.config import PROJECT_ROOT
+from parley.content import load_library
 from parley.content.model import Quiz
 from parley.db import make_engine
 from parley.extensions import db
@@ -142,6 +146,43 @@ def write_quizzes(root: Path, quiz_text: str | None = None) -> Path:
     shutil.copy(PROJECT_ROOT / "quizzes" / "impasse" / "rules.yaml", folder / "rules.yaml")
     (folder / "walkouts.yaml").write_text(quiz_text or (DATA / "test_quiz.yaml").read_text())
     return root
+
+
+class QuizFolder:
+    """A quizzes folder from write_quizzes whose files a test changes, loaded with the shipped
+    courses: edit a file as YAML data, or write its text; then read the errors or explain."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = write_quizzes(root)
+        self.folder = self.root / "impasse"
+
+    def edit(self, file_name: str, change) -> None:
+        """Apply change to the file's data (a dict) and write it back."""
+        path = self.folder / file_name
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+    def edit_question(self, question_id: str, change) -> None:
+        """Apply change to one question of the test quiz (walkouts.yaml)."""
+
+        def edit(data):
+            change(next(q for q in data["questions"] if q["id"] == question_id))
+
+        self.edit("walkouts.yaml", edit)
+
+    def write(self, file_name: str, text: str) -> None:
+        (self.folder / file_name).write_text(text, encoding="utf-8")
+
+    def errors(self) -> list[str]:
+        _, report = load_library(PROJECT_ROOT / "courses", self.root)
+        return [str(p) for p in report.errors]
+
+    def explain(self, question_id: str):
+        """Run `content explain` on these quizzes; returns click's result."""
+        courses = str(PROJECT_ROOT / "courses")
+        args = [question_id, "--courses", courses, "--quizzes", str(self.root)]
+        return CliRunner().invoke(explain_command, args)
 
 
 # --- Rule books and questions by hand: grading tests need no files and no app ---------------
@@ -293,6 +334,23 @@ def question(kind="best", facts=None, options=(), steps=(), qid="q1") -> Questio
 def step(sid: str, facts: dict, *options: Option) -> Step:
     """A step of a branching question."""
     return Step(sid, f"Situation {sid}", f"<p>Situation {sid}</p>", facts, tuple(options))
+
+
+def labelled(rulebook: RuleBook, *names: str) -> RuleBook:
+    """The rule book with learner-facing labels on the named facts, as a diagnose question
+    needs: the fact is "<name>?" ("caused_by?") and each value its own name capitalised."""
+    facts = dict(rulebook.facts)
+    for name in names:
+        value_labels = {value: value.capitalize() for value in facts[name].values}
+        facts[name] = dataclasses.replace(facts[name], label=f"{name}?", value_labels=value_labels)
+    return dataclasses.replace(rulebook, facts=facts)
+
+
+def diagnose_question(facts: dict, diagnose: tuple[str, ...], options=(), qid="q1") -> Question:
+    """A diagnose question: the facts to read, then the moves (strategy ids or Options)."""
+    return dataclasses.replace(
+        question("diagnose", facts=facts, options=options, qid=qid), diagnose=diagnose
+    )
 
 
 # --- Accounts and signing in ----------------------------------------------------------------
@@ -514,7 +572,7 @@ def add_learners(app, cohort_id: int, start: int, count: int) -> None:
                     course_id=quiz.course_id,
                     quiz_id=quiz.id,
                     question_id=first.id,
-                    snapshot=question_snapshot(first),
+                    snapshot=question_snapshot(first, book_),
                 )
             )
         emails = [f"l{n}@example.com" for n in range(start, start + count)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -36,6 +38,13 @@ class ContentReport:
     @property
     def warnings(self) -> list[ContentError]:
         return [p for p in self.problems if p.severity == "warning"]
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """ " (did you mean 'x'?)" naming the known id closest to a mistyped one, or "" if none is
+    close."""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 class ContentInvalid(Exception):

@@ -8,7 +8,7 @@ from pathlib import Path
 from parley.content.courses import Labeller, load_courses
 from parley.content.errors import ContentReport
 from parley.content.model import Course, CourseQuizzes, Quiz
-from parley.content.quizzes import load_quizzes
+from parley.content.quizzes import QuestionDraft, load_quizzes
 from parley.content.render_cache import RenderCache
 
 
@@ -23,6 +23,9 @@ class Library:
     objectives_by_version: dict[str, tuple[str, ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # Every question that could be read, as far as it could be built, with its problems: what
+    # `content explain` shows, also when its quiz cannot be loaded.
+    drafts: dict[str, QuestionDraft] = field(default_factory=dict, repr=False, compare=False)
 
     def course(self, course_id: str) -> Course | None:
         return self.courses_by_id.get(course_id)
@@ -56,10 +59,10 @@ def load_library(
     cache = RenderCache(Path(render_cache_dir)) if render_cache_dir else None
     courses = load_courses(Path(courses_dir), report, cache)
     by_id = {c.id: c for c in courses}
-    quizzes = {}
+    quizzes, drafts = {}, {}
     if quizzes_dir is not None:
         quiz_root = Path(quizzes_dir)
-        quizzes = load_quizzes(quiz_root, by_id, report, Labeller(quiz_root), cache)
+        quizzes, drafts = load_quizzes(quiz_root, by_id, report, Labeller(quiz_root), cache)
     objectives = {
         quiz.question_versions[question.id]: question.objectives
         for found in quizzes.values()
@@ -71,5 +74,6 @@ def load_library(
         courses_by_id=by_id,
         quizzes_by_course=quizzes,
         objectives_by_version=objectives,
+        drafts=drafts,
     )
     return library, report

@@ -5,9 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from parley.content.errors import ContentReport
+from pydantic import Field, ValidationError
+
+from parley.content.errors import ContentError, ContentReport, did_you_mean
 from parley.content.model import Course, CourseQuizzes, Quiz
 from parley.content.render_cache import RenderCache
 from parley.content.rendering import CourseRenders
@@ -19,6 +23,7 @@ from parley.content.schema import (
     QuizSpec,
     RuleBookSpec,
     RuleSpec,
+    describe,
 )
 from parley.content.yamlfile import load_spec
 from parley.grading import (
@@ -35,11 +40,46 @@ from parley.grading import (
     Sequence,
     Step,
     Strategy,
-    kind_of,
 )
 from parley.grading.model import STRATEGY_KINDS
 
 RULES_FILE = "rules.yaml"
+
+
+@dataclass(frozen=True)
+class QuestionDraft:
+    """A question as far as its file lets it be built, with its rule book and its problems:
+    what `content explain` shows, also for a question that could not be loaded."""
+
+    question: Question
+    rulebook: RuleBook
+    problems: tuple[ContentError, ...] = ()
+    notes: tuple[str, ...] = ()  # what was not checked, and why
+
+
+@dataclass(frozen=True)
+class _LoadedBook:
+    """A rule book as far as rules.yaml lets it be built; broken: strategies with errors."""
+
+    rulebook: RuleBook
+    version: str
+    broken: frozenset[str]
+    has_errors: bool
+
+
+class _QuizHeaderSpec(QuizSpec):
+    """A quiz file's own fields; its questions are checked one by one, so that one bad
+    question does not hide the others."""
+
+    questions: list[Any] = Field(min_length=1)
+
+
+class _DraftQuestionSpec(QuestionSpec):
+    """What is left of a question whose fields are not all valid, for `content explain`."""
+
+    kind: str = ""
+    objectives: list[str] = Field(default_factory=list)
+    scenario: str = ""
 
 
 def fingerprint(data: object) -> str:
@@ -65,22 +105,28 @@ def load_quizzes(
     report: ContentReport,
     label: Callable[[Path], str],
     cache: RenderCache | None = None,
-) -> dict[str, CourseQuizzes]:
+) -> tuple[dict[str, CourseQuizzes], dict[str, QuestionDraft]]:
     """Load every quizzes/<course>/ folder (scenarios not kept in cache rendered); report
-    problems."""
+    problems. Return the courses' quizzes (only those without errors) and a draft of every
+    question that could be read, by id (the first, if an id is used twice)."""
     loaded = {}
+    drafts: dict[str, QuestionDraft] = {}
     for folder in _quiz_folders(quizzes_dir):
         course = courses.get(folder.name)
         if course is None:
-            report.error(label(folder), f"there is no course '{folder.name}' in the courses folder")
+            report.error(
+                label(folder),
+                f"there is no course '{folder.name}' in the courses folder"
+                + did_you_mean(folder.name, courses),
+            )
             continue
-        found = _load_course_quizzes(folder, course, report, label, cache)
+        found = _load_course_quizzes(folder, course, report, label, cache, drafts)
         if found is not None:
             loaded[course.id] = found
-    return loaded
+    return loaded, drafts
 
 
-def _load_course_quizzes(folder, course, report, label, cache) -> CourseQuizzes | None:
+def _load_course_quizzes(folder, course, report, label, cache, drafts) -> CourseQuizzes | None:
     rules_path = folder / RULES_FILE
     if not rules_path.is_file():
         report.error(label(rules_path), "is missing (every quiz folder needs a rule book)")
@@ -88,7 +134,6 @@ def _load_course_quizzes(folder, course, report, label, cache) -> CourseQuizzes 
     book = _load_rulebook(rules_path, course, report, label(rules_path))
     if book is None:
         return None
-    rulebook, book_version = book
 
     scenarios = CourseRenders(course.id, cache, name=f"{course.id}.scenarios")
 
@@ -98,17 +143,21 @@ def _load_course_quizzes(folder, course, report, label, cache) -> CourseQuizzes 
     quizzes: list[Quiz] = []
     question_files: dict[str, str] = {}
     modules_seen: dict[str, str] = {}
+    assessed: set[str] = set()
     for path in _quiz_files(folder):
-        quiz = _load_quiz(path, course, rulebook, book_version, report, label(path), to_html)
-        if quiz is None:
-            continue
-        for question in quiz.questions:
+        quiz, built = _load_quiz(path, course, book, report, label(path), to_html)
+        for draft in built:
+            question = draft.question
+            assessed.update(question.objectives)
             if question.id in question_files:
                 report.error(
                     label(path),
                     f"question id '{question.id}' is also used in {question_files[question.id]}",
                 )
             question_files.setdefault(question.id, label(path))
+            drafts.setdefault(question.id, draft)
+        if quiz is None:
+            continue
         if quiz.module_id is not None:
             if quiz.module_id in modules_seen:
                 report.error(
@@ -119,7 +168,8 @@ def _load_course_quizzes(folder, course, report, label, cache) -> CourseQuizzes 
         quizzes.append(quiz)
     scenarios.save()
 
-    assessed = {o for quiz in quizzes for q in quiz.questions for o in q.objectives}
+    # Every question that could be read counts, so a question with an error elsewhere does
+    # not add a warning for each objective it assesses.
     for objective in course.objectives_by_id.values():
         if objective.id not in assessed:
             report.warning(
@@ -127,12 +177,16 @@ def _load_course_quizzes(folder, course, report, label, cache) -> CourseQuizzes 
                 f"objective '{objective.id}' (lesson {objective.lesson_id}) is not assessed "
                 "by any question",
             )
-    return CourseQuizzes(course.id, rulebook, tuple(quizzes))
+    if book.has_errors:
+        return None
+    return CourseQuizzes(course.id, book.rulebook, tuple(quizzes))
 
 
 def _conditions(
     rule: RuleSpec, facts: Mapping[str, Fact], where: str, report: ContentReport, name: str
 ) -> tuple[Condition, ...]:
+    """The rule's conditions as written; an unknown fact or value is reported, and a
+    condition on it never holds."""
     conditions = []
     for fact_name, raw in rule.when.items():
         negated = False
@@ -143,13 +197,16 @@ def _conditions(
                 continue
             negated, value = True, raw["not"]
         values = frozenset([value] if isinstance(value, str) else value)
-        fact = _known_fact(facts, fact_name, values, report, name, where)
-        if fact is not None:
-            conditions.append(Condition(fact_name, values & set(fact.values), negated))
+        _known_fact(facts, fact_name, values, report, name, where)
+        conditions.append(Condition(fact_name, values, negated))
     return tuple(conditions)
 
 
-def _load_rulebook(path: Path, course: Course, report: ContentReport, name: str):
+def _load_rulebook(
+    path: Path, course: Course, report: ContentReport, name: str
+) -> _LoadedBook | None:
+    """The rule book as far as it can be built, or None if rules.yaml cannot be read. Every
+    problem is reported here, at rules.yaml; a strategy with one is listed as broken."""
     data, spec = load_spec(path, RuleBookSpec, report, name)
     if spec is None:
         return None
@@ -157,11 +214,14 @@ def _load_rulebook(path: Path, course: Course, report: ContentReport, name: str)
     facts = {n: _fact(n, f) for n, f in spec.facts.items()}
     sequences = {i: Sequence(i, s.name, s.because) for i, s in spec.sequences.items()}
     strategies: dict[str, Strategy] = {}
+    broken: set[str] = set()
     rule_ids: set[str] = set()
     for item in spec.strategies:
         where = f"strategy '{item.id}'"
+        strategy_errors = len(report.errors)
         if item.id in strategies:
             report.error(name, f"{where} is declared twice")
+            broken.add(item.id)
             continue
         if item.kind not in STRATEGY_KINDS:
             report.error(
@@ -169,7 +229,11 @@ def _load_rulebook(path: Path, course: Course, report: ContentReport, name: str)
             )
         _check_section(item.teaches.lesson, item.teaches.section, course, report, name, where)
         if item.sequence is not None and item.sequence not in sequences:
-            report.error(name, f"{where}: unknown sequence '{item.sequence}'")
+            report.error(
+                name,
+                f"{where}: unknown sequence '{item.sequence}'"
+                + did_you_mean(item.sequence, sequences),
+            )
         if (item.sequence is None) != (item.step is None):
             report.error(name, f"{where}: a sequence and a step go together")
         if item.kind == "mistake" and not item.mistakes:
@@ -209,6 +273,8 @@ def _load_rulebook(path: Path, course: Course, report: ContentReport, name: str)
                         teaches,
                     )
                 )
+        if len(report.errors) > strategy_errors:
+            broken.add(item.id)
         strategies[item.id] = Strategy(
             id=item.id,
             name=item.name,
@@ -222,10 +288,28 @@ def _load_rulebook(path: Path, course: Course, report: ContentReport, name: str)
             last_resort=item.last_resort,
             acceptable=tuple(rules["acceptable"]),
         )
-    if len(report.errors) > errors_before:
-        return None
     book = RuleBook(course.id, facts, strategies, sequences, spec.acceptable_credit)
-    return book, fingerprint(data)
+    _warn_unread_facts(book, report, name)
+    has_errors = len(report.errors) > errors_before
+    return _LoadedBook(book, fingerprint(data), frozenset(broken), has_errors)
+
+
+def _warn_unread_facts(book: RuleBook, report: ContentReport, name: str) -> None:
+    """Warn about each declared fact that no rule's conditions read: stating it in a scenario
+    changes no answer, so it either lacks its rules or should not be declared."""
+    read = {
+        condition.fact
+        for strategy in book.strategies.values()
+        for rule in strategy.rules
+        for condition in rule.conditions
+    }
+    for fact_name in book.facts:
+        if fact_name not in read:
+            report.warning(
+                name,
+                f"fact '{fact_name}' is declared but no rule reads it, so stating it changes no "
+                "answer (give it a rule, or remove it)",
+            )
 
 
 def _fact(name: str, spec: FactSpec) -> Fact:
@@ -238,7 +322,11 @@ def _fact(name: str, spec: FactSpec) -> Fact:
 def _check_section(lesson_id, anchor, course, report, name, where) -> None:
     lesson = course.lessons_by_id.get(lesson_id)
     if lesson is None:
-        report.error(name, f"{where}: teaches lesson '{lesson_id}', which does not exist")
+        report.error(
+            name,
+            f"{where}: teaches lesson '{lesson_id}', which does not exist"
+            + did_you_mean(lesson_id, course.lessons_by_id),
+        )
     elif anchor not in lesson.anchors:
         report.error(
             name,
@@ -247,39 +335,117 @@ def _check_section(lesson_id, anchor, course, report, name, where) -> None:
         )
 
 
-def _load_quiz(path, course, book, book_version, report, name, to_html) -> Quiz | None:
-    quiz_id = path.stem
-    data, spec = load_spec(path, QuizSpec, report, name)
-    if spec is None:
-        return None
-    if spec.module is not None and course.module(spec.module) is None:
-        report.error(name, f"unknown module '{spec.module}' (not in course '{course.id}')")
-        return None
+def _load_quiz(
+    path: Path, course: Course, book: _LoadedBook, report: ContentReport, name: str, to_html
+) -> tuple[Quiz | None, list[QuestionDraft]]:
+    """The quiz, if its file has no error, and a draft of each question that could be read."""
+    errors_before = len(report.errors)
+    data, header = load_spec(path, _QuizHeaderSpec, report, name)
+    raw_questions = data.get("questions") if isinstance(data, dict) else None
+    if not isinstance(raw_questions, list):
+        return None, []
+    if header is not None and header.module is not None and course.module(header.module) is None:
+        report.error(
+            name,
+            f"unknown module '{header.module}' (not in course '{course.id}')"
+            + did_you_mean(header.module, [m.id for m in course.modules]),
+        )
     questions = []
     versions = {}
     keys = {}
-    for raw, item in zip(data["questions"], spec.questions, strict=True):
-        built = _build_question(item, course, book, report, name, to_html)
-        if built is not None:
-            question, keys[question.id] = built
-            questions.append(question)
+    drafts = []
+    for number, raw in enumerate(raw_questions, start=1):
+        read = _read_question(raw, number, course, book, report, name, to_html)
+        if read is None:
+            continue
+        draft, key = read
+        drafts.append(draft)
+        if key is not None:
+            keys[draft.question.id] = key
+            questions.append(draft.question)
             # What the learner sees of a question also comes from its course (links in the
             # scenario) and the rule book (option labels, reasons): a change to any is a version.
-            versions[question.id] = fingerprint([course.id, book_version, raw])
-    if len(questions) != len(spec.questions):
-        return None
-    return Quiz(
-        id=quiz_id,
+            versions[draft.question.id] = fingerprint([course.id, book.version, raw])
+    if header is None or len(report.errors) > errors_before:
+        return None, drafts
+    quiz = Quiz(
+        id=path.stem,
         course_id=course.id,
-        module_id=spec.module,
-        title=spec.title,
-        summary=spec.summary,
-        pass_mark=spec.pass_mark,
+        module_id=header.module,
+        title=header.title,
+        summary=header.summary,
+        pass_mark=header.pass_mark,
         questions=tuple(questions),
-        version=fingerprint([book_version, data]),
+        version=fingerprint([book.version, data]),
         question_versions=versions,
         keys=keys,
     )
+    return quiz, drafts
+
+
+def _read_question(
+    raw: object, number: int, course, book: _LoadedBook, report, name, to_html
+) -> tuple[QuestionDraft, Key | None] | None:
+    """Check and build one question of a quiz file: its draft, and its key if it has no
+    problem. None if not even its id can be read."""
+    problems_before = len(report.problems)
+    try:
+        item = QuestionSpec.model_validate(raw)
+    except ValidationError as exc:
+        given = raw.get("id") if isinstance(raw, dict) else None
+        where = f"question '{given}'" if isinstance(given, str) else f"question {number}"
+        report.error(name, f"{where}: {describe(exc)}")
+        problems = tuple(report.problems[problems_before:])
+        left = _salvaged(raw)
+        if left is None:
+            return None
+        # What is left is not the question as written: its problems go to the draft only.
+        scratch = ContentReport()
+        question, _, notes = _build_question(left, course, book, scratch, name, to_html)
+        note = "the parts that are not valid are left out of what is shown here"
+        return QuestionDraft(
+            question, book.rulebook, problems + tuple(scratch.problems), (note, *notes)
+        ), None
+    question, key, notes = _build_question(item, course, book, report, name, to_html)
+    problems = tuple(report.problems[problems_before:])
+    return QuestionDraft(question, book.rulebook, problems, notes), key
+
+
+def _salvaged(raw: object) -> QuestionSpec | None:
+    """What is left of a question once its invalid fields, options and steps are left out;
+    None if it has no valid id."""
+    if not isinstance(raw, dict):
+        return None
+    data = dict(raw)
+    for _ in range(4):  # each round leaves out what the one before found wrong
+        try:
+            return _DraftQuestionSpec.model_validate(data)
+        except ValidationError as exc:
+            if not _leave_out(data, exc):
+                return None
+    return None
+
+
+def _leave_out(data: dict[str, Any], error: ValidationError) -> bool:
+    """Remove each field, or item of a list field, that an error points at; False when there
+    is nothing to remove or the id itself is wrong."""
+    fields: set[str] = set()
+    items: dict[str, set[int]] = {}
+    for problem in error.errors():
+        loc = problem["loc"]
+        if not loc or loc[0] == "id":
+            return False
+        field = str(loc[0])
+        if len(loc) > 1 and isinstance(loc[1], int) and isinstance(data.get(field), list):
+            items.setdefault(field, set()).add(loc[1])
+        else:
+            fields.add(field)
+    for field in fields:
+        data.pop(field, None)
+    for field, indexes in items.items():
+        if field not in fields:
+            data[field] = [value for i, value in enumerate(data[field]) if i not in indexes]
+    return bool(fields or items)
 
 
 def _options(raw_options, book, report, name, where, allow_next: bool) -> tuple[Option, ...]:
@@ -288,7 +454,11 @@ def _options(raw_options, book, report, name, where, allow_next: bool) -> tuple[
         item = OptionSpec(strategy=raw) if isinstance(raw, str) else raw
         strategy = book.strategies.get(item.strategy)
         if strategy is None:
-            report.error(name, f"{where}: unknown strategy '{item.strategy}'")
+            report.error(
+                name,
+                f"{where}: unknown strategy '{item.strategy}'"
+                + did_you_mean(item.strategy, book.strategies),
+            )
             continue
         if item.next is not None and not allow_next:
             report.error(name, f"{where}: only branching steps may say 'next'")
@@ -302,10 +472,11 @@ def _options(raw_options, book, report, name, where, allow_next: bool) -> tuple[
 
 
 def _known_fact(facts, fact_name, values, report, name, where) -> Fact | None:
-    """Return the declared fact, reporting an unknown fact or values it does not allow."""
+    """Return the declared fact, reporting an unknown fact or values it does not allow (the
+    allowed values are listed, so they need no suggestion)."""
     fact = facts.get(fact_name)
     if fact is None:
-        report.error(name, f"{where}: unknown fact '{fact_name}'")
+        report.error(name, f"{where}: unknown fact '{fact_name}'" + did_you_mean(fact_name, facts))
         return None
     for unknown in sorted(set(values) - set(fact.values)):
         report.error(
@@ -322,41 +493,49 @@ def _check_facts(facts, book, report, name, where) -> None:
 
 
 def _build_question(
-    item: QuestionSpec, course: Course, book: RuleBook, report, name, to_html: Callable[[str], str]
-) -> tuple[Question, Key] | None:
-    """Build one question and derive its key, or report why not and return None."""
+    item: QuestionSpec,
+    course: Course,
+    book: _LoadedBook,
+    report: ContentReport,
+    name: str,
+    to_html: Callable[[str], str],
+) -> tuple[Question, Key | None, tuple[str, ...]]:
+    """Build one question as far as it can be, and derive its key if nothing is wrong with it;
+    report what is. Return the question, the key (or None) and notes on what was not checked."""
     where = f"question '{item.id}'"
     errors_before = len(report.errors)
-    if item.kind not in KINDS:
+    rulebook = book.rulebook
+    kind = KINDS.get(item.kind)
+    if kind is None:
         report.error(name, f"{where}: unknown kind '{item.kind}' (one of {', '.join(KINDS)})")
-        return None
-    kind = kind_of(item.kind)
     for objective in item.objectives:
         if objective not in course.objectives_by_id:
             report.error(
-                name, f"{where}: objective '{objective}' is not taught by any lesson of the course"
+                name,
+                f"{where}: objective '{objective}' is not taught by any lesson of the course"
+                + did_you_mean(objective, course.objectives_by_id),
             )
-    _check_facts(item.facts, book, report, name, where)
-    problem = kind.shape_problem(_outline(item))
+    _check_facts(item.facts, rulebook, report, name, where)
+    problem = kind.shape_problem(_outline(item)) if kind is not None else None
     if problem:
         report.error(name, f"{where}: {problem}")
-    options = _options(item.options, book, report, name, where, allow_next=False)
+    if item.diagnose and item.kind != "diagnose":
+        report.error(name, f"{where}: only a diagnose question may say 'diagnose'")
+    options = _options(item.options, rulebook, report, name, where, allow_next=False)
     steps = []
     for step in item.steps:
         step_where = f"{where} step '{step.id}'"
-        _check_facts(step.facts, book, report, name, step_where)
+        _check_facts(step.facts, rulebook, report, name, step_where)
         steps.append(
             Step(
                 id=step.id,
                 situation=step.situation,
                 situation_html=to_html(step.situation),
                 facts=dict(step.facts),
-                options=_options(step.options, book, report, name, step_where, allow_next=True),
+                options=_options(step.options, rulebook, report, name, step_where, allow_next=True),
                 prompt=step.prompt,
             )
         )
-    if len(report.errors) > errors_before:
-        return None
     question = Question(
         id=item.id,
         kind=item.kind,
@@ -369,12 +548,21 @@ def _build_question(
         steps=tuple(steps),
         expect=None if item.expect is None else tuple(_as_list(item.expect)),
         source=name,
+        diagnose=tuple(item.diagnose),
     )
+    if kind is None or len(report.errors) > errors_before:
+        return question, None, ()
+    offered = {o.strategy_id for o in options} | {o.strategy_id for s in steps for o in s.options}
+    broken = sorted(offered & book.broken)
+    if broken:
+        # rules.yaml names the problem; the questions that offer the strategy stay quiet.
+        which = "has errors" if len(broken) == 1 else "have errors"
+        return question, None, (f"not derived: {', '.join(broken)} {which} in {RULES_FILE}",)
     try:
-        key = kind.derive(book, question)
+        key = kind.derive(rulebook, question)
     except DerivationError as exc:
         report.error(name, f"{where}: {exc}")
-        return None
+        return question, None, ()
     if question.expect is not None:
         expected = kind.expected(question.expect)
         if not kind.same_answer(expected, key.answer):
@@ -383,8 +571,8 @@ def _build_question(
                 f"{where}: expect says {kind.describe(expected)}, but the rule book derives "
                 f"{kind.describe(key.answer)}",
             )
-            return None
-    return question, key
+            return question, None, ()
+    return question, key, ()
 
 
 def _outline(item: QuestionSpec) -> Question:
@@ -396,7 +584,8 @@ def _outline(item: QuestionSpec) -> Question:
         )
 
     steps = tuple(Step(s.id, "", "", {}, named(s.options)) for s in item.steps)
-    return Question(item.id, item.kind, (), "", "", "", {}, named(item.options), steps)
+    options, diagnose = named(item.options), tuple(item.diagnose)
+    return Question(item.id, item.kind, (), "", "", "", {}, options, steps, diagnose=diagnose)
 
 
 def _as_list(value: str | list[str]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,12 +15,34 @@ from parley.content.schema import describe
 T = TypeVar("T", bound=BaseModel)
 
 
-def _yaml_problem(exc: yaml.YAMLError) -> str:
+# What PyYAML calls the construct it was reading when it gave up, in an author's words.
+_CONSTRUCTS = {
+    "flow mapping": "the {...} mapping",
+    "flow sequence": "the [...] list",
+    "quoted scalar": "the quoted text",
+    "block mapping": "the mapping",
+    "block sequence": "the list",
+    "plain scalar": "the value",
+    "block collection": "the indented block",
+}
+
+
+def _at(mark: yaml.Mark, first_line: int) -> str:
+    return f"line {mark.line + first_line}, column {mark.column + 1}"
+
+
+def _yaml_problem(exc: yaml.YAMLError, first_line: int) -> str:
+    """Where the parser gave up and why, and where the construct it was reading started."""
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
-    if mark is not None:
-        return f"bad YAML at line {mark.line + 1}, column {mark.column + 1}: {problem}"
-    return f"bad YAML: {problem}"
+    text = f"bad YAML at {_at(mark, first_line)}: {problem}" if mark else f"bad YAML: {problem}"
+    context = getattr(exc, "context", None)
+    start = getattr(exc, "context_mark", None)
+    if context and start is not None and (mark is None or start.index != mark.index):
+        construct = re.sub(r"^while \w+ (an? )?", "", context)  # "while parsing a flow mapping"
+        what = _CONSTRUCTS.get(construct, f"the {construct}")
+        text += f" (in {what} that starts at {_at(start, first_line)})"
+    return text
 
 
 def read_text(path: Path, report: ContentReport, label: str) -> str | None:
@@ -33,11 +56,13 @@ def read_text(path: Path, report: ContentReport, label: str) -> str | None:
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 
 
-def parse_yaml(text: str, report: ContentReport, label: str) -> Any:
+def parse_yaml(text: str, report: ContentReport, label: str, first_line: int = 1) -> Any:
+    """The YAML document in text, or None with the problem reported; first_line is the line of
+    the file that text starts on, so that reported lines are the file's."""
     try:
         return yaml.load(text, Loader=SafeLoader)
     except yaml.YAMLError as exc:
-        report.error(label, _yaml_problem(exc))
+        report.error(label, _yaml_problem(exc, first_line))
         return None
 
 
@@ -56,7 +81,7 @@ def split_front_matter(
         return None, text
     for index in range(1, len(lines)):
         if lines[index].strip() == "---":
-            data = parse_yaml("".join(lines[1:index]), report, label)
+            data = parse_yaml("".join(lines[1:index]), report, label, first_line=2)
             body = "".join(lines[index + 1 :])
             if data is None and not report_has(report, label):
                 report.error(label, "front matter is empty")
