@@ -41,6 +41,8 @@ def test_every_rule_fires_on_the_facts_it_names(book):
             outcome = evaluate(book, facts, [strategy.id])[strategy.id]
             if rule.verdict == "mistake":
                 assert outcome.status == "mistake", rule.id
+            elif rule.verdict == "acceptable":
+                assert rule in outcome.accepted_by, rule.id
             else:
                 assert rule in outcome.recommended_by, rule.id
 
@@ -82,7 +84,8 @@ def test_the_rule_book_covers_the_eleven_strategies_three_walkout_steps_and_four
     }
     assert {
         "cut-off-talks",
-        "change-one-negotiator",
+        "replace-own-lead",
+        "demand-they-replace-lead",
         "batna-as-threat",
         "treat-as-deadlock",
     } <= kinds["mistake"]
@@ -109,9 +112,9 @@ def test_then_apologise_without_conditions_whichever_side_walked(book):
 
 def test_change_the_people_last_and_on_both_sides(book):
     facts = {**WALKOUT, "recovery": "apology-failed"}
-    assert answer(book, "best", facts, *STEPS, "change-one-negotiator") == (
-        "change-both-negotiators",
-    )
+    for one_side in ("replace-own-lead", "demand-they-replace-lead"):
+        assert answer(book, "best", facts, *STEPS, one_side) == ("change-both-negotiators",)
+        assert evaluate(book, facts, [one_side])[one_side].status == "mistake"
     assert answer(book, "order", facts, *STEPS) == STEPS[1:] + STEPS[:1]
     assert book.strategies["change-both-negotiators"].last_resort
 
