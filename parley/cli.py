@@ -14,6 +14,10 @@ from parley.accounts.users import AccountError, create_user, set_role
 from parley.config import content_dirs
 from parley.content import load_library
 from parley.content.coverage import coverage_table
+from parley.content.errors import did_you_mean
+from parley.content.flip_pairs import flip_pairs, flip_pairs_table
+from parley.content.guessability import guessability, guessability_table, report_guessability
+from parley.content.quizzes import RULES_FILE
 from parley.extensions import db
 from parley.grading.explain import explain
 from parley.models import ROLES
@@ -90,12 +94,18 @@ def check_command(courses_dir: Path | None, quizzes_dir: Path | None) -> None:
     """Load all content, print every problem, and exit 1 if there is an error."""
     default_courses, default_quizzes = content_dirs()
     library, report = load_library(courses_dir or default_courses, quizzes_dir or default_quizzes)
-    for problem in report.problems:
-        click.echo(str(problem))
     for course_quizzes in library.quizzes_by_course.values():
         course = library.course(course_quizzes.course_id)
         for line in coverage_table(course, course_quizzes):
             click.echo(line)
+        for line in flip_pairs_table(course.id, flip_pairs(course_quizzes)):
+            click.echo(line)
+        found = guessability(course, course_quizzes)
+        for line in guessability_table(found):
+            click.echo(line)
+        report_guessability(found, report)
+    for problem in report.problems:
+        click.echo(str(problem))
     counts = library.counts()
     summary = ", ".join(f"{number} {name}" for name, number in counts.items())
     click.echo(f"{summary}, {len(report.errors)} errors, {len(report.warnings)} warnings")
@@ -107,18 +117,26 @@ def check_command(courses_dir: Path | None, quizzes_dir: Path | None) -> None:
 @click.option("--courses", "courses_dir", type=click.Path(path_type=Path), default=None)
 @click.option("--quizzes", "quizzes_dir", type=click.Path(path_type=Path), default=None)
 def explain_command(question_id: str, courses_dir: Path | None, quizzes_dir: Path | None) -> None:
-    """Show a question's facts, the rules that fired and the derived answer."""
+    """Show a question's facts, every rule of each option and whether it fired, and the derived
+    answer or why there is none; a question with errors is shown as far as it can be built."""
     default_courses, default_quizzes = content_dirs()
     library, report = load_library(courses_dir or default_courses, quizzes_dir or default_quizzes)
-    for course_quizzes in library.quizzes_by_course.values():
-        for question in course_quizzes.questions:
-            if question.id == question_id:
-                for line in explain(course_quizzes.rulebook, question):
-                    click.echo(line)
-                return
-    problems = [str(p) for p in report.errors if question_id in p.message]
-    detail = ("\n" + "\n".join(problems)) if problems else ""
-    raise click.ClickException(f"no loaded question has id '{question_id}'{detail}")
+    draft = library.drafts.get(question_id)
+    if draft is None:
+        read = {d.question.source for d in library.drafts.values()}
+        hiding = [str(p) for p in report.errors if question_id in p.message or p.path not in read]
+        detail = ("\nthese errors may hide it:\n" + "\n".join(hiding)) if hiding else ""
+        raise click.ClickException(
+            f"no loaded question has id '{question_id}'"
+            f"{did_you_mean(question_id, library.drafts)}{detail}"
+        )
+    rules_file = str(Path(draft.question.source).with_name(RULES_FILE))
+    problems = [p for p in report.errors if p.path == rules_file] + list(draft.problems)
+    if problems or draft.notes:
+        click.echo("problems:")
+        click.echo("\n".join([f"  {p}" for p in problems] + [f"  {n}" for n in draft.notes]))
+    for line in explain(draft.rulebook, draft.question):
+        click.echo(line)
 
 
 @click.command("demo")

@@ -8,6 +8,7 @@ import yaml
 
 from parley.config import PROJECT_ROOT
 from parley.content import load_library
+from parley.content.guessability import guessability, guessability_table, never_right
 from parley.grading import KINDS
 
 GUIDE = PROJECT_ROOT / "docs" / "authoring.md"
@@ -100,3 +101,13 @@ def test_each_message_the_guide_shows_is_the_one_an_author_gets(guide):
         edit_yaml(target, mistake)
         _, report = load()
         assert message in [p.message for p in report.errors], (mistake.__name__, report.errors)
+
+
+def test_the_guessability_table_in_the_guide_is_what_content_check_prints(guide):
+    _, load = guide
+    library, _ = load()
+    course = library.course("meetings")
+    found = guessability(course, library.quizzes_by_course["meetings"])
+    printed = GUIDE.read_text(encoding="utf-8").split("```text\n", 1)[1].split("```", 1)[0]
+    assert printed.splitlines() == guessability_table(found)
+    assert len(never_right(course, library.quizzes_by_course["meetings"])) == 5

@@ -87,7 +87,7 @@ def test_at_least_forty_module_questions_and_a_ready_check_of_about_twelve(shipp
         "no-agreement",
     }
     kinds = {question.kind for question in quizzes.questions}
-    assert kinds == {"best", "all-that-apply", "commit-or-walk", "order", "branching"}
+    assert kinds == {"best", "all-that-apply", "commit-or-walk", "order", "branching", "diagnose"}
 
 
 def test_every_strategy_step_and_condition_is_right_twice_and_a_distractor_twice(shipped):
@@ -99,6 +99,27 @@ def test_every_strategy_step_and_condition_is_right_twice_and_a_distractor_twice
         if item.kind in COVERED_KINDS and (len(item.right_in) < 2 or len(item.distractor_in) < 2)
     }
     assert short == {}
+
+
+def test_every_mistake_is_a_distractor_in_at_least_two_questions(shipped):
+    library, _ = shipped
+    found = coverage(library.course("impasse"), library.quizzes("impasse"))
+    rare = {
+        item.strategy_id: len(item.distractor_in)
+        for item in found.strategies.values()
+        if item.kind == "mistake" and len(item.distractor_in) < 2
+    }
+    assert rare == {}
+
+
+def test_every_module_quiz_has_at_least_two_diagnose_questions(shipped):
+    library, _ = shipped
+    diagnose = {
+        quiz.module_id: sum(q.kind == "diagnose" for q in quiz.questions)
+        for quiz in library.quizzes("impasse").quizzes
+        if quiz.module_id
+    }
+    assert min(diagnose.values()) >= 2, diagnose
 
 
 def test_every_objective_is_assessed_by_at_least_three_questions(shipped):

@@ -140,6 +140,22 @@ def test_an_expect_that_disagrees_names_both_answers(quizzes):
     ]
 
 
+def test_a_declared_fact_that_no_rule_reads_is_a_warning(quizzes):
+    def edit(d):
+        d["facts"]["weather"] = {
+            "meaning": "What the weather is doing.",
+            "values": {"rain": "it is raining", "sun": "the sun is out"},
+        }
+
+    quizzes.rules(edit)
+    _, report = load_library(PROJECT_ROOT / "courses", quizzes.root)
+    assert report.errors == []
+    assert [str(w) for w in report.warnings if "rules.yaml" in str(w)] == [
+        "warning: quizzes/impasse/rules.yaml: fact 'weather' is declared but no rule reads it, "
+        "so stating it changes no answer (give it a rule, or remove it)"
+    ]
+
+
 def test_a_question_id_used_twice_is_reported(quizzes):
     quizzes.quiz(lambda d: question(d, "demo-all").update(id="demo-best"))
     assert "question id 'demo-best' is also used in" in quizzes.errors()[0]
@@ -156,7 +172,7 @@ def test_an_unknown_kind_is_reported(quizzes):
     quizzes.quiz(lambda d: question(d, "demo-best").update(kind="essay"))
     assert quizzes.errors() == [
         "error: quizzes/impasse/walkouts.yaml: question 'demo-best': unknown kind 'essay' (one of "
-        "best, all-that-apply, commit-or-walk, order, branching)"
+        "best, all-that-apply, commit-or-walk, order, branching, diagnose)"
     ]
 
 
@@ -165,17 +181,38 @@ def test_content_check_prints_coverage_and_counts_questions_and_strategies(quizz
         check_command, ["--courses", str(PROJECT_ROOT / "courses"), "--quizzes", str(quizzes.root)]
     )
     lines = result.output.splitlines()
-    assert result.exit_code == 0
     assert any(
         line.startswith("warning: quizzes/impasse: objective 'impasse-obstacle'") for line in lines
     )
     assert "coverage of course 'impasse':" in lines
     row = next(line for line in lines if line.strip().startswith("walkout-sequence"))
     assert row.split()[1:] == ["1", "demo-order"]
+    # The five-question test quiz offers mostly moves that are never right, so a learner who
+    # strikes those out passes it: content check prints the table and fails.
+    table = lines.index(
+        "guessability of quiz 'impasse/walkouts' (pass mark 80%, a blind learner must stay "
+        "under 60%):"
+    )
+    assert [line.split()[0] for line in lines[table + 2 : table + 6]] == [
+        "first",
+        "last",
+        "longest",
+        "eliminator",
+    ]
+    assert any(
+        re.fullmatch(
+            r"error: quizzes/impasse/walkouts.yaml: quiz 'walkouts' can be passed without "
+            r"reading: the eliminator learner scores \d+% on average, at or above 60% \(the "
+            r"pass mark minus 20%\)",
+            line,
+        )
+        for line in lines
+    )
+    assert result.exit_code == 1
     summary = lines[-1]
     assert re.fullmatch(
         r"\d+ courses, \d+ modules, \d+ lessons, \d+ objectives, 1 quizzes, 5 questions, "
-        r"29 strategies, 0 errors, \d+ warnings",
+        r"33 strategies, 1 errors, \d+ warnings",
         summary,
     )
 
