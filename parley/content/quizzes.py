@@ -1,9 +1,8 @@
-"""Load quizzes/<course>/rules.yaml and the quiz files beside it, and check them."""
+"""Load the quiz files of quizzes/<course>/ against its rule book (content/rulebook.py), and
+check them."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,33 +14,28 @@ from parley.content.errors import ContentError, ContentReport, did_you_mean
 from parley.content.model import Course, CourseQuizzes, Quiz
 from parley.content.render_cache import RenderCache
 from parley.content.rendering import CourseRenders
+from parley.content.rulebook import (
+    LoadedBook,
+    fingerprint,
+    known_fact,
+    load_rulebook,
+)
 from parley.content.schema import (
-    ConditionValue,
-    FactSpec,
     OptionSpec,
     QuestionSpec,
     QuizSpec,
-    RuleBookSpec,
-    RuleSpec,
     describe,
 )
 from parley.content.yamlfile import load_spec
 from parley.grading import (
     KINDS,
-    Condition,
     DerivationError,
-    Fact,
     Key,
-    LessonRef,
     Option,
     Question,
-    Rule,
     RuleBook,
-    Sequence,
     Step,
-    Strategy,
 )
-from parley.grading.model import STRATEGY_KINDS
 
 RULES_FILE = "rules.yaml"
 
@@ -57,16 +51,6 @@ class QuestionDraft:
     notes: tuple[str, ...] = ()  # what was not checked, and why
 
 
-@dataclass(frozen=True)
-class _LoadedBook:
-    """A rule book as far as rules.yaml lets it be built; broken: strategies with errors."""
-
-    rulebook: RuleBook
-    version: str
-    broken: frozenset[str]
-    has_errors: bool
-
-
 class _QuizHeaderSpec(QuizSpec):
     """A quiz file's own fields; its questions are checked one by one, so that one bad
     question does not hide the others."""
@@ -80,11 +64,6 @@ class _DraftQuestionSpec(QuestionSpec):
     kind: str = ""
     objectives: list[str] = Field(default_factory=list)
     scenario: str = ""
-
-
-def fingerprint(data: object) -> str:
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _quiz_folders(quizzes_dir: Path) -> list[Path]:
@@ -131,7 +110,7 @@ def _load_course_quizzes(folder, course, report, label, cache, drafts) -> Course
     if not rules_path.is_file():
         report.error(label(rules_path), "is missing (every quiz folder needs a rule book)")
         return None
-    book = _load_rulebook(rules_path, course, report, label(rules_path))
+    book = load_rulebook(rules_path, course, report, label(rules_path))
     if book is None:
         return None
 
@@ -182,161 +161,8 @@ def _load_course_quizzes(folder, course, report, label, cache, drafts) -> Course
     return CourseQuizzes(course.id, book.rulebook, tuple(quizzes))
 
 
-def _conditions(
-    rule: RuleSpec, facts: Mapping[str, Fact], where: str, report: ContentReport, name: str
-) -> tuple[Condition, ...]:
-    """The rule's conditions as written; an unknown fact or value is reported, and a
-    condition on it never holds."""
-    conditions = []
-    for fact_name, raw in rule.when.items():
-        negated = False
-        value: ConditionValue = raw
-        if isinstance(raw, dict):
-            if set(raw) != {"not"}:
-                report.error(name, f"{where}: condition on '{fact_name}' may only use 'not'")
-                continue
-            negated, value = True, raw["not"]
-        values = frozenset([value] if isinstance(value, str) else value)
-        _known_fact(facts, fact_name, values, report, name, where)
-        conditions.append(Condition(fact_name, values, negated))
-    return tuple(conditions)
-
-
-def _load_rulebook(
-    path: Path, course: Course, report: ContentReport, name: str
-) -> _LoadedBook | None:
-    """The rule book as far as it can be built, or None if rules.yaml cannot be read. Every
-    problem is reported here, at rules.yaml; a strategy with one is listed as broken."""
-    data, spec = load_spec(path, RuleBookSpec, report, name)
-    if spec is None:
-        return None
-    errors_before = len(report.errors)
-    facts = {n: _fact(n, f) for n, f in spec.facts.items()}
-    sequences = {i: Sequence(i, s.name, s.because) for i, s in spec.sequences.items()}
-    strategies: dict[str, Strategy] = {}
-    broken: set[str] = set()
-    rule_ids: set[str] = set()
-    for item in spec.strategies:
-        where = f"strategy '{item.id}'"
-        strategy_errors = len(report.errors)
-        if item.id in strategies:
-            report.error(name, f"{where} is declared twice")
-            broken.add(item.id)
-            continue
-        if item.kind not in STRATEGY_KINDS:
-            report.error(
-                name, f"{where}: unknown kind '{item.kind}' (one of {', '.join(STRATEGY_KINDS)})"
-            )
-        _check_section(item.teaches.lesson, item.teaches.section, course, report, name, where)
-        if item.sequence is not None and item.sequence not in sequences:
-            report.error(
-                name,
-                f"{where}: unknown sequence '{item.sequence}'"
-                + did_you_mean(item.sequence, sequences),
-            )
-        if (item.sequence is None) != (item.step is None):
-            report.error(name, f"{where}: a sequence and a step go together")
-        if item.kind == "mistake" and not item.mistakes:
-            report.error(name, f"{where}: a strategy of kind mistake needs a mistakes rule")
-        if item.kind != "mistake" and not item.recommended:
-            report.error(name, f"{where}: has no recommended rule, so it can never be right")
-        rules: dict[str, list[Rule]] = {"recommended": [], "acceptable": [], "mistake": []}
-        for verdict, specs in (
-            ("recommended", item.recommended),
-            ("acceptable", item.acceptable),
-            ("mistake", item.mistakes),
-        ):
-            for rule in specs:
-                if rule.id in rule_ids:
-                    report.error(name, f"rule id '{rule.id}' is used twice")
-                rule_ids.add(rule.id)
-                conditions = _conditions(rule, facts, f"rule '{rule.id}'", report, name)
-                teaches = None
-                if rule.teaches is not None:
-                    _check_section(
-                        rule.teaches.lesson,
-                        rule.teaches.section,
-                        course,
-                        report,
-                        name,
-                        f"rule '{rule.id}'",
-                    )
-                    teaches = LessonRef(rule.teaches.lesson, rule.teaches.section)
-                rules[verdict].append(
-                    Rule(
-                        rule.id,
-                        item.id,
-                        verdict,
-                        conditions,
-                        rule.because.strip(),
-                        rule.weight,
-                        teaches,
-                    )
-                )
-        if len(report.errors) > strategy_errors:
-            broken.add(item.id)
-        strategies[item.id] = Strategy(
-            id=item.id,
-            name=item.name,
-            kind=item.kind,
-            statement=item.statement,
-            teaches=LessonRef(item.teaches.lesson, item.teaches.section),
-            recommended=tuple(rules["recommended"]),
-            mistakes=tuple(rules["mistake"]),
-            sequence=item.sequence,
-            step=item.step,
-            last_resort=item.last_resort,
-            acceptable=tuple(rules["acceptable"]),
-        )
-    book = RuleBook(course.id, facts, strategies, sequences, spec.acceptable_credit)
-    _warn_unread_facts(book, report, name)
-    has_errors = len(report.errors) > errors_before
-    return _LoadedBook(book, fingerprint(data), frozenset(broken), has_errors)
-
-
-def _warn_unread_facts(book: RuleBook, report: ContentReport, name: str) -> None:
-    """Warn about each declared fact that no rule's conditions read: stating it in a scenario
-    changes no answer, so it either lacks its rules or should not be declared."""
-    read = {
-        condition.fact
-        for strategy in book.strategies.values()
-        for rule in strategy.rules
-        for condition in rule.conditions
-    }
-    for fact_name in book.facts:
-        if fact_name not in read:
-            report.warning(
-                name,
-                f"fact '{fact_name}' is declared but no rule reads it, so stating it changes no "
-                "answer (give it a rule, or remove it)",
-            )
-
-
-def _fact(name: str, spec: FactSpec) -> Fact:
-    """A declared fact; a value is its meaning alone, or a label and a meaning."""
-    meanings = {v: d if isinstance(d, str) else d.meaning for v, d in spec.values.items()}
-    labels = {v: d.label for v, d in spec.values.items() if not isinstance(d, str)}
-    return Fact(name, spec.meaning, meanings, spec.label or "", labels)
-
-
-def _check_section(lesson_id, anchor, course, report, name, where) -> None:
-    lesson = course.lessons_by_id.get(lesson_id)
-    if lesson is None:
-        report.error(
-            name,
-            f"{where}: teaches lesson '{lesson_id}', which does not exist"
-            + did_you_mean(lesson_id, course.lessons_by_id),
-        )
-    elif anchor not in lesson.anchors:
-        report.error(
-            name,
-            f"{where}: lesson '{lesson_id}' has no section with anchor '{anchor}' "
-            f"(it has: {', '.join(sorted(lesson.anchors)) or 'none'})",
-        )
-
-
 def _load_quiz(
-    path: Path, course: Course, book: _LoadedBook, report: ContentReport, name: str, to_html
+    path: Path, course: Course, book: LoadedBook, report: ContentReport, name: str, to_html
 ) -> tuple[Quiz | None, list[QuestionDraft]]:
     """The quiz, if its file has no error, and a draft of each question that could be read."""
     errors_before = len(report.errors)
@@ -384,7 +210,7 @@ def _load_quiz(
 
 
 def _read_question(
-    raw: object, number: int, course, book: _LoadedBook, report, name, to_html
+    raw: object, number: int, course, book: LoadedBook, report, name, to_html
 ) -> tuple[QuestionDraft, Key | None] | None:
     """Check and build one question of a quiz file: its draft, and its key if it has no
     problem. None if not even its id can be read."""
@@ -471,31 +297,15 @@ def _options(raw_options, book, report, name, where, allow_next: bool) -> tuple[
     return tuple(options)
 
 
-def _known_fact(facts, fact_name, values, report, name, where) -> Fact | None:
-    """Return the declared fact, reporting an unknown fact or values it does not allow (the
-    allowed values are listed, so they need no suggestion)."""
-    fact = facts.get(fact_name)
-    if fact is None:
-        report.error(name, f"{where}: unknown fact '{fact_name}'" + did_you_mean(fact_name, facts))
-        return None
-    for unknown in sorted(set(values) - set(fact.values)):
-        report.error(
-            name,
-            f"{where}: '{unknown}' is not a value of fact '{fact_name}' "
-            f"(allowed: {', '.join(fact.values)})",
-        )
-    return fact
-
-
 def _check_facts(facts, book, report, name, where) -> None:
     for fact_name, value in facts.items():
-        _known_fact(book.facts, fact_name, [value], report, name, where)
+        known_fact(book.facts, fact_name, [value], report, name, where)
 
 
 def _build_question(
     item: QuestionSpec,
     course: Course,
-    book: _LoadedBook,
+    book: LoadedBook,
     report: ContentReport,
     name: str,
     to_html: Callable[[str], str],
