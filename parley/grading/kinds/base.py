@@ -8,7 +8,6 @@ and which template macros draw it. The table of kinds is in `parley.grading.kind
 from __future__ import annotations
 
 import hashlib
-import hmac
 import random
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -35,15 +34,25 @@ def as_authored(_part: str, ids: tuple[str, ...]) -> tuple[str, ...]:
 def shuffled(secret: bytes, token: str) -> Arrangement:
     """A random order for each group, fixed by the form's submission token and keyed with the
     app's secret: the same token always shows the same order, and nobody who lacks the secret
-    can pick a token for an order. Each id is ranked by its own keyed hash, so any subset of
-    a group keeps the group's relative order."""
+    can pick a token for an order.
+
+    Each group is shuffled (Fisher-Yates) by the bytes of a keyed BLAKE2 hash of the token and
+    the group, two bytes a swap. An HMAC for each choice cost 20 µs a group, a tenth of the quiz
+    page's own work (make bench, quiz page); this costs about 3 µs.
+    """
+    key = hashlib.blake2b(secret).digest()
 
     def arrange(part: str, ids: tuple[str, ...]) -> tuple[str, ...]:
-        def rank(choice: str) -> bytes:
-            message = f"{token}\0{part}\0{choice}".encode()
-            return hmac.new(secret, message, hashlib.sha256).digest()
-
-        return tuple(sorted(ids, key=rank))
+        message = f"{token}\0{part}".encode()
+        stream = b""
+        while len(stream) < 2 * len(ids):
+            message = hashlib.blake2b(message, key=key).digest()
+            stream += message
+        shown = list(ids)
+        for i in range(len(shown) - 1, 0, -1):
+            j = int.from_bytes(stream[2 * i : 2 * i + 2], "big") % (i + 1)
+            shown[i], shown[j] = shown[j], shown[i]
+        return tuple(shown)
 
     return arrange
 
