@@ -35,24 +35,29 @@ def facts_text(facts: Mapping[str, str]) -> str:
     return ", ".join(f"{name}={value}" for name, value in sorted(facts.items()))
 
 
-def best_of(book: RuleBook, facts: Mapping[str, str], options: tuple[Option, ...]) -> StepKey:
-    """Return the single strongest recommended option, or raise DerivationError."""
-    outcomes = evaluate(book, facts, [o.strategy_id for o in options])
-    ranked = sorted(
+def ranked(outcomes: Mapping[str, Outcome]) -> list[Outcome]:
+    """The recommended outcomes, strongest first."""
+    return sorted(
         (o for o in outcomes.values() if o.status == "recommended"),
         key=lambda o: o.weight,
         reverse=True,
     )
-    if not ranked:
+
+
+def best_of(book: RuleBook, facts: Mapping[str, str], options: tuple[Option, ...]) -> StepKey:
+    """Return the single strongest recommended option, or raise DerivationError."""
+    outcomes = evaluate(book, facts, [o.strategy_id for o in options])
+    best = ranked(outcomes)
+    if not best:
         raise DerivationError(
             f"the rule book derives no answer: no option is recommended when {facts_text(facts)}"
         )
-    if len(ranked) > 1 and ranked[0].weight == ranked[1].weight:
-        tied = [o.strategy.id for o in ranked if o.weight == ranked[0].weight]
+    if len(best) > 1 and best[0].weight == best[1].weight:
+        tied = [o.strategy.id for o in best if o.weight == best[0].weight]
         raise DerivationError(
-            f"two equally best answers: {' and '.join(tied)} (both weight {ranked[0].weight})"
+            f"two equally best answers: {' and '.join(tied)} (both weight {best[0].weight})"
         )
-    return StepKey(None, ranked[0].strategy.id, outcomes)
+    return StepKey(None, best[0].strategy.id, outcomes)
 
 
 def merged_facts(question: Question, step: Step) -> dict[str, str]:

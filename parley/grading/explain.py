@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from parley.grading.derive import DerivationError, merged_facts
+from parley.grading.derive import DerivationError, merged_facts, ranked
 from parley.grading.kinds import KINDS
 from parley.grading.model import Condition, Option, Question, Rule, RuleBook
 from parley.grading.rules import Outcome, evaluate
@@ -99,11 +99,7 @@ def _why_not(book: RuleBook, situation: Situation) -> list[str]:
     step_id, facts, options = situation
     where = f"at step {step_id}: " if step_id is not None else ""
     outcomes = evaluate(book, facts, [o.strategy_id for o in options])
-    recommended = sorted(
-        (o for o in outcomes.values() if o.status == "recommended"),
-        key=lambda o: o.weight,
-        reverse=True,
-    )
+    recommended = ranked(outcomes)
     if not recommended:
         lines = [f"  {where}no option is recommended: no recommended rule fired for any of them"]
         lines += [
