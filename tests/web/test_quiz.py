@@ -381,3 +381,24 @@ def test_a_copied_course_shows_its_own_lesson_links_in_scenarios(app_config, tmp
     first, copy = (library.quiz(c, "getting-ready") for c in ("feedback", "feedback-copy"))
     question = first.questions[0].id
     assert first.question_versions[question] != copy.question_versions[question]
+
+
+def test_a_sure_second_best_answer_counts_as_partly_right(learner):
+    """Making small gracious moves is sound in the test quiz's first story, not the best."""
+    response = submit(
+        learner,
+        {
+            **RIGHT,
+            "q-demo-best": "small-gracious-moves",
+            "c-demo-best": "sure",
+            "c-demo-all": "sure",
+        },
+    )
+    result = learner.get(response.headers["Location"]).text
+    assert texts(result, "section.calibration li")[:3] == [
+        "Sure and right: 1",
+        "Sure but wrong: 0",
+        "Sure but only partly right: 1 (question 1) — a second-best move, or part of the answer: "
+        "read what was missing",
+    ]
+    assert "second-best" in texts(result, "section.review")[0]
