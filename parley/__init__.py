@@ -74,7 +74,9 @@ def load_content(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from parley.web import auth, cohorts, instructor, learn, quiz
     from parley.web.support import health
+    from parley.web.support.ids import register_id_converter
 
+    register_id_converter(app)  # before any route with an id is added
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(learn.blueprint)
     app.register_blueprint(quiz.blueprint)
