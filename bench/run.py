@@ -13,6 +13,7 @@ import csv
 import json
 import os
 import platform
+import secrets
 import shutil
 import signal
 import socket
@@ -227,7 +228,7 @@ def main() -> int:
         **os.environ,
         "PARLEY_DATABASE_URL": url,
         "PARLEY_ENV": "production",
-        "SECRET_KEY": "bench-secret",
+        "SECRET_KEY": secrets.token_hex(32),
         "PARLEY_SECURE_COOKIES": "0",
         "BENCH_ANSWERS": answers,
         "PARLEY_RENDER_CACHE_DIR": str(work / "render-cache"),

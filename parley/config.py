@@ -86,6 +86,20 @@ def development_secret_key(instance_path: Path) -> str:
     return key
 
 
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_VARIETY = 10  # different characters: "x" * 32 is long but not random
+
+
+def check_production_secret(key: str) -> None:
+    """Raise ConfigError unless key looks like at least 32 random characters."""
+    if len(key) < MIN_SECRET_LENGTH or len(set(key)) < MIN_SECRET_VARIETY:
+        raise ConfigError(
+            f"SECRET_KEY is too short or too simple for production: it must be at least "
+            f"{MIN_SECRET_LENGTH} random characters. Make one with: python3 -c 'import "
+            "secrets; print(secrets.token_hex(32))'"
+        )
+
+
 def finish(config: dict[str, Any], instance_path: Path) -> None:
     """Fill settings that depend on others; raise ConfigError if one is missing."""
     development = config.get("ENV") == "development"
@@ -96,6 +110,8 @@ def finish(config: dict[str, Any], instance_path: Path) -> None:
                 "variable to a long random string"
             )
         config["SECRET_KEY"] = development_secret_key(instance_path)
+    if not development and not config.get("TESTING"):
+        check_production_secret(str(config["SECRET_KEY"]))
     if config.get("SESSION_COOKIE_SECURE") is None:
         config["SESSION_COOKIE_SECURE"] = not development and not config.get("TESTING")
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]

@@ -3,6 +3,7 @@
 import http.cookiejar
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -71,7 +72,7 @@ def server(quiz_app, app_config, tmp_path):
         "PARLEY_QUIZZES_DIR": str(quiz_app.config["QUIZZES_DIR"]),
         "PARLEY_ENV": "production",
         "PARLEY_SECURE_COOKIES": "0",
-        "SECRET_KEY": "concurrency-test-secret",
+        "SECRET_KEY": secrets.token_hex(32),
     }
     bin_dir = Path(sys.executable).parent
     log = tmp_path / "gunicorn.log"

@@ -1,3 +1,5 @@
+import secrets
+
 import pytest
 
 from parley import create_app
@@ -58,3 +60,16 @@ def test_every_response_has_security_headers(client):
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("key", ["x", "s" * 32, "abcdefgh" * 3])
+def test_production_refuses_a_short_or_simple_secret_key(app_config, key):
+    """#17: SECRET_KEY=x was accepted in production."""
+    app_config.update(ENV="production", SECRET_KEY=key, TESTING=False)
+    with pytest.raises(ConfigError, match="at least 32 random characters"):
+        create_app(app_config)
+
+
+def test_production_accepts_a_random_secret_key(app_config):
+    app_config.update(ENV="production", SECRET_KEY=secrets.token_hex(32), TESTING=False)
+    assert create_app(app_config).config["SECRET_KEY"] == app_config["SECRET_KEY"]
