@@ -13,6 +13,7 @@ from parley.accounts.users import create_user
 from parley.cohorts import membership
 from parley.content import Library
 from parley.grading import Response, kind_of
+from parley.grading.kinds import orders_shown
 from parley.grading.kinds.base import shuffled
 from parley.grading.quiz import grade_quiz
 from parley.learning import attempts, progress
@@ -161,10 +162,7 @@ def build_demo(
                     graded=graded,
                     responses=responses,
                     lesson_titles=titles,
-                    shown={
-                        q.id: kind_of(q.kind).orders_shown(q, quizzes.rulebook, arrange)
-                        for q in quiz.questions
-                    },
+                    shown=orders_shown(quiz.questions, quizzes.rulebook, arrange),
                     now=now - timedelta(days=3, hours=number) + timedelta(hours=taken + retake),
                 )
         logins.append(("learner", learner.email))

@@ -36,12 +36,15 @@ def explain(book: RuleBook, outcome: Outcome, key: Outcome | None) -> tuple[str 
     return None, strategy.statement
 
 
-def rule_title(book: RuleBook, rule: Rule) -> str:
-    """A rule in words: its strategy's name, and the rule's own name after the dot of its id
-    ("apologise.we-caused-it" is "Apologise: we caused it")."""
-    _, _, name = rule.id.partition(".")
-    strategy = book.strategies[rule.strategy_id].name
+def titled(strategy: str, rule_id: str) -> str:
+    """A rule in words: the strategy's name, then the rule's own name after the dot of its id
+    ("Apologise" and "apologise.we-caused-it" make "Apologise: we caused it")."""
+    _, _, name = rule_id.partition(".")
     return f"{strategy}: {name.replace('-', ' ')}" if name else strategy
+
+
+def rule_title(book: RuleBook, rule: Rule) -> str:
+    return titled(book.strategies[rule.strategy_id].name, rule.id)
 
 
 def is_sound(outcome: Outcome) -> bool:

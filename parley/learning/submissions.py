@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from parley.content.model import Quiz
-from parley.grading import ResponseError, RuleBook, kind_of
+from parley.grading import ResponseError, RuleBook
+from parley.grading.kinds import orders_shown
 from parley.grading.kinds.base import Arrangement, as_authored
 from parley.grading.quiz import grade_quiz
 from parley.learning import attempts
@@ -90,6 +91,6 @@ def submit_quiz(
         graded=graded,
         responses=parsed.responses,
         lesson_titles=lesson_titles,
-        shown={q.id: kind_of(q.kind).orders_shown(q, book, arrange) for q in quiz.questions},
+        shown=orders_shown(quiz.questions, book, arrange),
     )
     return Submission(attempt_id=attempt_id)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from parley.grading.derive import Key
 from parley.grading.kinds import all_that_apply, best, branching, commit_or_walk, diagnose, order
-from parley.grading.kinds.base import QuestionKind, ResponseError
+from parley.grading.kinds.base import Arrangement, QuestionKind, ResponseError
 from parley.grading.model import Question, QuestionResult, Response, RuleBook
 
 KINDS: dict[str, QuestionKind] = {
@@ -48,6 +50,14 @@ def kind_of(name: str) -> QuestionKind:
         raise UnknownKind(name) from None
 
 
+def orders_shown(
+    questions: Iterable[Question], book: RuleBook, arrange: Arrangement
+) -> dict[str, dict[str, list[str]]]:
+    """The order each group of each question's choices is shown in, by question id: what an
+    attempt stores."""
+    return {q.id: kind_of(q.kind).orders_shown(q, book, arrange) for q in questions}
+
+
 def derive(book: RuleBook, question: Question) -> Key:
     """Return the answer key the rule book gives for question, or raise DerivationError."""
     return kind_of(question.kind).derive(book, question)
@@ -71,5 +81,6 @@ __all__ = [
     "derive",
     "grade",
     "kind_of",
+    "orders_shown",
     "stored_kind",
 ]

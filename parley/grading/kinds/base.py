@@ -89,7 +89,7 @@ def one_value(form: Any, name: str) -> str:
     return values[0] if values else ""
 
 
-def _place(ids: Sequence[str], item: str) -> int | None:
+def place_shown(ids: Sequence[str], item: str) -> int | None:
     return ids.index(item) + 1 if item in ids else None
 
 
@@ -280,8 +280,8 @@ class QuestionKind:
         move). A kind whose answer runs otherwise overrides this."""
         groups = list(shown.values())
         if len(groups) == 1:
-            return [_place(groups[0], item) for item in stored]
-        return [_place(ids, item) for ids, item in zip(groups, stored, strict=False)]
+            return [place_shown(groups[0], item) for item in stored]
+        return [place_shown(ids, item) for ids, item in zip(groups, stored, strict=False)]
 
     def export_text(self, stored: list[str]) -> str:
         """The stored answer in the answers CSV."""

@@ -18,6 +18,7 @@ from parley.grading.kinds.base import (
     ResponseError,
     in_order,
     one_value,
+    place_shown,
     shown_options,
 )
 from parley.grading.model import (
@@ -236,7 +237,7 @@ class Branching(QuestionKind):
         places: list[int | None] = []
         for step, choice in zip(path, stored, strict=False):
             ids = shown.get(f"{snapshot.get('id')}/{step['id']}", [])
-            places.append(ids.index(choice) + 1 if choice in ids else None)
+            places.append(place_shown(ids, choice))
         return places
 
     def debrief(

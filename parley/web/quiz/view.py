@@ -7,6 +7,7 @@ from typing import Any
 
 from parley.content import Course
 from parley.grading import Question, RuleBook, kind_of
+from parley.grading.feedback import titled
 from parley.grading.kinds import REMOVED, stored_kind
 from parley.grading.kinds.base import as_authored
 from parley.learning.answers import ParsedAnswers
@@ -164,9 +165,8 @@ def _title_from_id(rule_id: str | None) -> str:
     is "Apologise: we caused it"); the id stays in the exports."""
     if not rule_id:
         return ""
-    strategy, _, name = rule_id.removeprefix("sequence:").partition(".")
-    words = strategy.replace("-", " ").capitalize()
-    return f"{words}: {name.replace('-', ' ')}" if name else words
+    rule_id = rule_id.removeprefix("sequence:")
+    return titled(rule_id.partition(".")[0].replace("-", " ").capitalize(), rule_id)
 
 
 def _verdict_rows(result: dict[str, Any], snapshot: dict, course: Course | None, shown=None):
