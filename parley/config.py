@@ -18,9 +18,20 @@ ENVIRONMENT_KEYS = {
     "PARLEY_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
     "PARLEY_SECRET_KEY": "SECRET_KEY",
     "PARLEY_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "PARLEY_LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS": "LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS",
+    "PARLEY_LOGIN_FAILURES_PER_ADDRESS": "LOGIN_FAILURES_PER_ADDRESS",
+    "PARLEY_LOGIN_FAILURES_PER_ACCOUNT": "LOGIN_FAILURES_PER_ACCOUNT",
+    "PARLEY_LOGIN_TRIES_WHEN_ACCOUNT_UNDER_ATTACK": "LOGIN_TRIES_WHEN_ACCOUNT_UNDER_ATTACK",
+    "PARLEY_JOIN_CODE_FAILURES_PER_ADDRESS": "JOIN_CODE_FAILURES_PER_ADDRESS",
+    "PARLEY_SESSION_IDLE_DAYS": "SESSION_IDLE_DAYS",
+    "PARLEY_BASE_URL": "BASE_URL",
+    "PARLEY_TRUSTED_HOSTS": "TRUSTED_HOSTS",
+    "PARLEY_PROXY_HOPS": "PROXY_HOPS",
     "SECRET_KEY": "SECRET_KEY",
 }
 BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE"}
+INTEGER_KEYS = {"SESSION_IDLE_DAYS", "PROXY_HOPS"}
+LIST_KEYS = {"TRUSTED_HOSTS"}  # comma-separated in the environment
 
 
 def defaults(instance_path: Path) -> dict[str, Any]:
@@ -44,12 +55,41 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "LOGIN_LIMITS": "20 per 5 minutes",
         "LOGIN_ACCOUNT_LIMITS": "10 per 5 minutes",
         "REGISTER_LIMITS": "10 per hour",
+        # Failed log-ins, counted in the database so every worker and restart shares them
+        # (OWASP's lockout guidance; see docs/operations.md).
+        "LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS": "10 per 15 minutes",
+        "LOGIN_FAILURES_PER_ADDRESS": "50 per hour",
+        "LOGIN_FAILURES_PER_ACCOUNT": "100 per hour",
+        "LOGIN_TRIES_WHEN_ACCOUNT_UNDER_ATTACK": "1 per minute",
+        "JOIN_CODE_FAILURES_PER_ADDRESS": "10 per 15 minutes",
+        "SESSION_IDLE_DAYS": 14,
+        # The address every absolute URL the app writes starts with, e.g.
+        # "https://parley.example.org"; None uses the request's own host (development).
+        "BASE_URL": None,
+        "TRUSTED_HOSTS": None,
+        "PROXY_HOPS": 0,  # reverse proxies in front of the app whose X-Forwarded-* to trust
         "WTF_CSRF_TIME_LIMIT": None,
     }
 
 
+class ConfigError(RuntimeError):
+    """Raised when the configuration cannot be used; the message says how to fix it."""
+
+
 def _as_bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _parsed(key: str, value: str, variable: str) -> Any:
+    if key in BOOLEAN_KEYS:
+        return _as_bool(value)
+    if key in INTEGER_KEYS:
+        if not value.strip().isdigit():
+            raise ConfigError(f"{variable} must be a whole number, not {value!r}")
+        return int(value)
+    if key in LIST_KEYS:
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
 
 
 def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -> dict[str, Any]:
@@ -58,8 +98,7 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
     settings: dict[str, Any] = {}
     for variable, key in ENVIRONMENT_KEYS.items():
         if environ.get(variable):
-            value: Any = environ[variable]
-            settings[key] = _as_bool(value) if key in BOOLEAN_KEYS else value
+            settings[key] = _parsed(key, environ[variable], variable)
     return settings
 
 
@@ -67,10 +106,6 @@ def content_dirs(environ: dict[str, str] | None = None) -> tuple[Path, Path]:
     """Return the courses and quizzes folders without building an app."""
     settings = {**defaults(PROJECT_ROOT / "instance"), **from_environment(environ)}
     return Path(settings["COURSES_DIR"]), Path(settings["QUIZZES_DIR"])
-
-
-class ConfigError(RuntimeError):
-    """Raised when the configuration cannot be used; the message says how to fix it."""
 
 
 def development_secret_key(instance_path: Path) -> str:

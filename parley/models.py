@@ -32,6 +32,39 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class AccountSession(Base):
+    """One signed-in browser: log-out deletes its row, and a row idle too long is refused."""
+
+    __tablename__ = "account_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the random token the signed cookie carries, so a copy of the table opens
+    # no session.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FailedAttempt(Base):
+    """A wrong password or join code, counted by throttles that every worker shares."""
+
+    __tablename__ = "failed_attempt"
+    __table_args__ = (
+        Index("ix_failed_attempt_address", "kind", "address", "failed_at"),
+        Index("ix_failed_attempt_account", "kind", "account", "failed_at"),
+        Index("ix_failed_attempt_time", "failed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "login" or "join-code"
+    address: Mapped[str] = mapped_column(String(64))
+    # The normalised e-mail tried, known or not; "" where no account is named.
+    account: Mapped[str] = mapped_column(String(320), default="")
+    failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class LessonProgress(Base):
     """One account's history with one lesson."""
 
@@ -138,6 +171,18 @@ class Membership(Base):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CohortBlock(Base):
+    """A removed member who may not rejoin until the instructor allows them back."""
+
+    __tablename__ = "cohort_block"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id", name="uq_cohort_block"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    blocked_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Assignment(Base):
