@@ -89,7 +89,9 @@ def register_handlers(app: Flask) -> None:
     from parley.web.support.errors import register_error_handlers
     from parley.web.support.headers import register_security_headers
     from parley.web.support.input_guard import register_input_guard
+    from parley.web.support.urls import trust_proxies
 
+    trust_proxies(app)
     register_error_handlers(app)
     register_security_headers(app)
     register_input_guard(app)
@@ -99,11 +101,13 @@ def register_template_helpers(app: Flask) -> None:
     from parley.learning.status import Status
     from parley.web.quiz.kind_templates import register_kind_templates
     from parley.web.quiz.rendered_questions import register_drawn_questions
+    from parley.web.support.urls import register_absolute_urls
 
     app.jinja_env.globals["Status"] = Status  # macros.html gives each status its words and look
     register_macros(app)
     register_kind_templates(app)
     register_drawn_questions(app)
+    register_absolute_urls(app)
 
 
 PAGE_MACROS = (

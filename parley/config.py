@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -135,6 +136,25 @@ def check_production_secret(key: str) -> None:
         )
 
 
+def check_base_url(url: str) -> str:
+    """Return url as "scheme://host[:port]", or raise ConfigError saying what is wrong."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(
+            f"PARLEY_BASE_URL must be the site's address, such as https://parley.example.org, "
+            f"not {url!r}"
+        )
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        raise ConfigError(
+            f"PARLEY_BASE_URL is the site's address without a path, not {url!r}; behind a "
+            "proxy that serves Parley under a path, set PARLEY_PROXY_HOPS and X-Forwarded-Prefix"
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+LOOPBACK_HOSTS = ["localhost", "127.0.0.1"]  # health checks on the machine itself
+
+
 def finish(config: dict[str, Any], instance_path: Path) -> None:
     """Fill settings that depend on others; raise ConfigError if one is missing."""
     development = config.get("ENV") == "development"
@@ -147,6 +167,16 @@ def finish(config: dict[str, Any], instance_path: Path) -> None:
         config["SECRET_KEY"] = development_secret_key(instance_path)
     if not development and not config.get("TESTING"):
         check_production_secret(str(config["SECRET_KEY"]))
+    if config.get("BASE_URL"):
+        config["BASE_URL"] = check_base_url(str(config["BASE_URL"]))
+        if config.get("TRUSTED_HOSTS") is None:
+            config["TRUSTED_HOSTS"] = [urlsplit(config["BASE_URL"]).hostname, *LOOPBACK_HOSTS]
+    elif not development and not config.get("TESTING"):
+        raise ConfigError(
+            "PARLEY_BASE_URL is required outside development: set it to the address people "
+            "use, such as https://parley.example.org, so that invitation links and exports "
+            "never take their host from a request"
+        )
     if config.get("SESSION_COOKIE_SECURE") is None:
         config["SESSION_COOKIE_SECURE"] = not development and not config.get("TESTING")
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]

@@ -356,6 +356,18 @@ def diagnose_question(facts: dict, diagnose: tuple[str, ...], options=(), qid="q
 # --- Accounts and signing in ----------------------------------------------------------------
 
 PASSWORD = "correct horse battery"
+BASE_URL = "https://parley.example.org"
+
+
+def production_settings(**extra: Any) -> dict[str, Any]:
+    """What an app_config needs on top to start as production does (random key, base URL)."""
+    return {
+        "ENV": "production",
+        "TESTING": False,
+        "SECRET_KEY": secrets.token_hex(32),
+        "BASE_URL": BASE_URL,
+        **extra,
+    }
 
 
 def create_account(

@@ -1,9 +1,9 @@
-import secrets
 
 import pytest
 
 from parley import create_app
 from parley.config import ConfigError
+from tests.factories import production_settings
 
 
 def test_testing_config_is_used(app):
@@ -65,11 +65,11 @@ def test_every_response_has_security_headers(client):
 @pytest.mark.parametrize("key", ["x", "s" * 32, "abcdefgh" * 3])
 def test_production_refuses_a_short_or_simple_secret_key(app_config, key):
     """#17: SECRET_KEY=x was accepted in production."""
-    app_config.update(ENV="production", SECRET_KEY=key, TESTING=False)
+    app_config.update(production_settings(SECRET_KEY=key))
     with pytest.raises(ConfigError, match="at least 32 random characters"):
         create_app(app_config)
 
 
 def test_production_accepts_a_random_secret_key(app_config):
-    app_config.update(ENV="production", SECRET_KEY=secrets.token_hex(32), TESTING=False)
+    app_config.update(production_settings())
     assert create_app(app_config).config["SECRET_KEY"] == app_config["SECRET_KEY"]

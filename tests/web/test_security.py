@@ -1,12 +1,11 @@
 """CSRF, throttling, sessions, headers, limits and inert user text."""
 
 import re
-import secrets
 
 import pytest
 
 from parley import create_app
-from tests.factories import PASSWORD, create_account
+from tests.factories import PASSWORD, create_account, production_settings
 
 
 @pytest.fixture
@@ -111,7 +110,7 @@ def test_registration_is_throttled(strict_app):
 
 
 def test_session_cookie_flags(app_config):
-    app_config.update(ENV="production", TESTING=False, SECRET_KEY=secrets.token_hex(32))
+    app_config.update(production_settings())
     app = create_app(app_config)
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -125,14 +124,14 @@ def test_session_cookie_flags(app_config):
 def test_production_over_https_asks_browsers_to_keep_to_https(app_config):
     """#17: HSTS in production; not in development or tests, which run over plain HTTP."""
     assert "Strict-Transport-Security" not in create_app(app_config).test_client().get("/").headers
-    app_config.update(ENV="production", TESTING=False, SECRET_KEY=secrets.token_hex(32))
+    app_config.update(production_settings())
     shown = create_app(app_config).test_client().get("/")
     assert shown.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
 def test_secure_cookies_can_be_turned_off_explicitly(app_config, monkeypatch):
     monkeypatch.setenv("PARLEY_SECURE_COOKIES", "0")
-    app_config.update(ENV="production", TESTING=False, SECRET_KEY=secrets.token_hex(32))
+    app_config.update(production_settings())
     assert create_app(app_config).config["SESSION_COOKIE_SECURE"] is False
 
 

@@ -29,6 +29,7 @@ from parley.web.instructor.forms import AssignForm, CohortForm, ExtensionForm
 from parley.web.quiz.view import kind_template, review_items
 from parley.web.support.current import library
 from parley.web.support.pagination import page_number, paginate
+from parley.web.support.urls import absolute_url, site_root
 
 blueprint = Blueprint("instructor", __name__, url_prefix="/instructor")
 SORTS = {"name": "Name", "readiness": "Most ready first", "readiness-asc": "Least ready first"}
@@ -125,7 +126,7 @@ def cohort(cohort_id: int):
         sort=sort,
         sorts=SORTS,
         assign_form=assign_form,
-        invite_url=url_for("cohorts.join_by_link", token=found.invite_token, _external=True),
+        invite_url=absolute_url("cohorts.join_by_link", token=found.invite_token),
     )
 
 
@@ -289,7 +290,7 @@ def export_answers(cohort_id: int):
 @blueprint.get("/cohorts/<int:cohort_id>/export/xapi.json")
 def export_xapi(cohort_id: int):
     found = _cohort_or_404(cohort_id)
-    statements = exports.xapi_statements(db.session, found.id, request.url_root)
+    statements = exports.xapi_statements(db.session, found.id, site_root())
     return Response(
         json.dumps(statements, indent=2, ensure_ascii=False),
         mimetype="application/json",

@@ -6,7 +6,7 @@ import secrets
 
 from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 TITLES = {
     400: "That request could not be used",
@@ -60,6 +60,14 @@ def handle_csrf_error(error: CSRFError):
     return _render(400, "The form could not be accepted", message)
 
 
+def handle_untrusted_host(_error: SecurityError):
+    """A Host header outside TRUSTED_HOSTS: no URL can be built for it, so no page either."""
+    base = current_app.config.get("BASE_URL")
+    where = f" Use {base}/ instead." if base else ""
+    message = f"This site is not served under that address (the request's Host header).{where}\n"
+    return message, 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def handle_unexpected(error: Exception):
     request_id = _request_id()
     original = getattr(error, "original_exception", None) or error
@@ -80,5 +88,6 @@ def handle_unexpected(error: Exception):
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)
