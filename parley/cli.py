@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from parley.accounts.passwords import password_problem
 from parley.accounts.users import AccountError, create_user, set_role
@@ -27,6 +31,23 @@ db_cli = AppGroup("db", help="Create or upgrade the database.")
 content_cli = click.Group("content", help="Check course and quiz files.")
 
 
+def _needs_database(command: Callable[..., None]) -> Callable[..., None]:
+    """Turn "the database cannot be opened" into one line saying what to do."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except (OperationalError, InterfaceError) as exc:
+            reason = str(exc.orig).splitlines()[0] if exc.orig else exc.__class__.__name__
+            raise click.ClickException(
+                f"the database cannot be opened ({reason}); create it or bring it up to date "
+                "with: flask --app app db upgrade"
+            ) from exc
+
+    return run
+
+
 def _read_password() -> str:
     if sys.stdin.isatty():
         return click.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -37,6 +58,7 @@ def _read_password() -> str:
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice(ROLES), default="learner", show_default=True)
+@_needs_database
 def create_user_command(email: str, name: str, role: str) -> None:
     """Create an account; the password is prompted, or read from standard input."""
     password = _read_password()
@@ -54,6 +76,7 @@ def create_user_command(email: str, name: str, role: str) -> None:
 @users_cli.command("set-role")
 @click.argument("email")
 @click.argument("role", type=click.Choice(ROLES))
+@_needs_database
 def set_role_command(email: str, role: str) -> None:
     """Make an account a learner or an instructor."""
     try:
@@ -142,6 +165,7 @@ def explain_command(question_id: str, courses_dir: Path | None, quizzes_dir: Pat
 @click.command("demo")
 @click.option("--force", is_flag=True, help="Add the demo even if real accounts exist.")
 @with_appcontext
+@_needs_database
 def demo_command(force: bool) -> None:
     """Fill the database with a demo workshop (run again to reset it)."""
     from parley.demo import DEMO_PASSWORD, DemoRefused, build_demo

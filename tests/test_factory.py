@@ -1,8 +1,8 @@
-
 import pytest
 
 from parley import create_app
 from parley.config import ConfigError
+from parley.schema import code_revision
 from tests.factories import production_settings
 
 
@@ -14,7 +14,7 @@ def test_testing_config_is_used(app):
 def test_healthz_does_a_database_round_trip(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok"}
+    assert response.get_json() == {"status": "ok", "revision": code_revision()}
 
 
 def test_healthz_is_503_when_database_is_unreachable(app_config, tmp_path):

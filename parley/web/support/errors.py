@@ -6,6 +6,7 @@ import secrets
 
 from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 TITLES = {
@@ -17,6 +18,7 @@ TITLES = {
     409: "That changed while you were working",
     413: "That was too large to accept",
     429: "Too many attempts",
+    503: "Parley is unavailable for a moment",
 }
 
 
@@ -68,6 +70,23 @@ def handle_untrusted_host(_error: SecurityError):
     return message, 400, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+def handle_database_unavailable(error: OperationalError | InterfaceError):
+    """The database cannot be opened or reached: a 503 saying nothing was saved, not a 500."""
+    request_id = _request_id()
+    current_app.logger.error(
+        "request %s: database unavailable: %s %s: %s",
+        request_id,
+        request.method,
+        request.path,
+        str(error.orig).splitlines()[0] if error.orig else error.__class__.__name__,
+    )
+    message = (
+        "Parley cannot reach its database just now, so nothing you sent was saved. "
+        f"Try again in a few minutes; if it goes on, quote the reference {request_id}."
+    )
+    return _render(503, TITLES[503], message, request_id)
+
+
 def handle_unexpected(error: Exception):
     request_id = _request_id()
     original = getattr(error, "original_exception", None) or error
@@ -89,5 +108,7 @@ def handle_unexpected(error: Exception):
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(SecurityError, handle_untrusted_host)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(InterfaceError, handle_database_unavailable)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)
