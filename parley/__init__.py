@@ -86,12 +86,14 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_handlers(app: Flask) -> None:
+    from parley.web.support.bodies import bound_request_bodies
     from parley.web.support.errors import register_error_handlers
     from parley.web.support.headers import register_security_headers
     from parley.web.support.input_guard import register_input_guard
     from parley.web.support.urls import trust_proxies
 
     trust_proxies(app)
+    bound_request_bodies(app)
     register_error_handlers(app)
     register_security_headers(app)
     register_input_guard(app)
