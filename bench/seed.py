@@ -54,7 +54,6 @@ def seed(session: Session, library: Library) -> dict:
             "name": "Bench Instructor",
             "role": "instructor",
             "password_hash": password_hash,
-            "session_version": 1,
             "created_at": now,
         }
     ]
@@ -64,7 +63,6 @@ def seed(session: Session, library: Library) -> dict:
             "name": f"Learner {n:04d}",
             "role": "learner",
             "password_hash": password_hash,
-            "session_version": 1,
             "created_at": now,
         }
         for n in range(LEARNERS)

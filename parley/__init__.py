@@ -45,7 +45,7 @@ def configure(app: Flask, config: dict[str, Any] | None) -> None:
 
 
 def init_extensions(app: Flask) -> None:
-    from parley.accounts.signed_in import load_user
+    from parley.accounts.signed_in import load_user, register_session_upkeep
     from parley.extensions import csrf, db, limiter, login_manager
 
     db.init_app(app)
@@ -53,6 +53,7 @@ def init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
+    register_session_upkeep(app)  # writes last_seen_at at most hourly, after the view
 
 
 def load_content(app: Flask) -> None:

@@ -52,9 +52,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "PASSWORD_HASH_METHOD": "scrypt",
         "RATELIMIT_STORAGE_URI": "memory://",
-        "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_LIMITS": "20 per 5 minutes",
-        "LOGIN_ACCOUNT_LIMITS": "10 per 5 minutes",
+        "RATELIMIT_HEADERS_ENABLED": False,  # see web/support/errors.py: Retry-After
+        # Coarse, per address, whatever the outcome (Flask-Limiter): log-in and password POSTs.
+        "LOGIN_LIMITS": "60 per minute",
         "REGISTER_LIMITS": "10 per hour",
         # Failed log-ins, counted in the database so every worker and restart shares them
         # (OWASP's lockout guidance; see docs/operations.md).

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from parley.accounts.sessions import end_other_sessions
 from parley.models import ROLES, User
 
 
@@ -77,12 +78,19 @@ def set_role(session: Session, email: str, role: str) -> User:
 
 
 def change_password(
-    session: Session, user_id: int, current: str, new: str, hash_method: str = DEFAULT_HASH
+    session: Session,
+    user_id: int,
+    current: str,
+    new: str,
+    *,
+    keep_token: str,
+    hash_method: str = DEFAULT_HASH,
 ) -> User:
-    """Set a new password and end every other session of this account; return the account."""
+    """Set a new password and end every session of this account but keep_token's (the
+    browser that changed it); return the account."""
     user = session.get(User, user_id)
     if user is None or not check_password_hash(user.password_hash, current):
         raise AccountError("Your current password is not correct.")
     user.password_hash = generate_password_hash(new, method=hash_method)
-    user.session_version += 1
+    end_other_sessions(session, user_id, keep_token)
     return user

@@ -74,6 +74,7 @@ def page_types(ids, attempt_url):
             "quiz-attempts": attempt_url.rsplit("/", 1)[0],
             "mastery": "/courses/impasse/mastery",
             "join-code": "/join",
+            "account": "/account",
             "password": "/account/password",
             "forbidden": "/instructor/",
         },

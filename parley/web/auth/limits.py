@@ -1,34 +1,23 @@
-"""Throttle log-in per address and per account, and registration per address."""
+"""Coarse per-address request limits, and the log-in lock-out rules read once at start-up.
 
-from flask import current_app, request
+Failed log-ins are counted in the database (parley.accounts.lockout), so every worker and
+every restart shares them. Flask-Limiter only caps how many log-in and sign-up POSTs one
+address sends, whatever their outcome: per worker with its default memory storage, per site
+with Redis (docs/operations.md, "5. Rate limits").
+"""
+
+from flask import current_app
+from flask.blueprints import BlueprintSetupState
 from flask_limiter.util import get_remote_address
 
-from parley.accounts.users import normalise_email
+from parley.accounts.lockout import LoginRules
 from parley.extensions import limiter
-
-
-def _account_key() -> str:
-    return "account:" + normalise_email(request.form.get("email", ""))[:320]
-
-
-def _failed(response) -> bool:
-    """Count only attempts that did not log in (a success redirects)."""
-    return response.status_code != 302
-
 
 login_per_address = limiter.limit(
     lambda: current_app.config["LOGIN_LIMITS"],
     key_func=get_remote_address,
     methods=["POST"],
-    deduct_when=_failed,
     scope="login-address",
-)
-login_per_account = limiter.limit(
-    lambda: current_app.config["LOGIN_ACCOUNT_LIMITS"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_failed,
-    scope="login-account",
 )
 register_per_address = limiter.limit(
     lambda: current_app.config["REGISTER_LIMITS"],
@@ -36,3 +25,14 @@ register_per_address = limiter.limit(
     methods=["POST"],
     scope="register",
 )
+
+RULES = "parley_login_rules"
+
+
+def keep_login_rules(state: BlueprintSetupState) -> None:
+    """Read the lock-out settings as the blueprint is registered: a bad one stops the start."""
+    state.app.extensions[RULES] = LoginRules.from_settings(state.app.config)
+
+
+def login_rules() -> LoginRules:
+    return current_app.extensions[RULES]

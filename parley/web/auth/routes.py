@@ -1,19 +1,39 @@
 """Register, log in and log out."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from datetime import timedelta
 
-from parley.accounts.signed_in import SignedIn
-from parley.accounts.users import AccountError, authenticate, change_password, create_user
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
+
+from parley.accounts import lockout, sessions
+from parley.accounts.failures import in_words, retry_after_seconds
+from parley.accounts.signed_in import sign_in
+from parley.accounts.users import AccountError, change_password, create_user
 from parley.cohorts import membership
 from parley.extensions import db
 from parley.web.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
-from parley.web.auth.limits import login_per_account, login_per_address, register_per_address
+from parley.web.auth.limits import (
+    keep_login_rules,
+    login_per_address,
+    login_rules,
+    register_per_address,
+)
 from parley.web.support.safe_redirect import is_safe_local_path
 
 blueprint = Blueprint("auth", __name__)
+blueprint.record_once(keep_login_rules)
 
 BAD_LOGIN = "That email and password do not match an account."
+
+
+def _address() -> str:
+    return request.remote_addr or ""
+
+
+def _try_later(wait: timedelta) -> tuple[str, dict[str, str]]:
+    """What a refused try is told, the same for every e-mail, and its Retry-After header."""
+    message = f"Too many failed log-ins. You can try again in {in_words(wait)}."
+    return message, {"Retry-After": str(retry_after_seconds(wait))}
 
 
 def _next_url(form_value: str | None) -> str:
@@ -39,8 +59,8 @@ def register():
             form.email.errors.append(str(exc))
         else:
             message = _join_on_register(invited, user)
+            sign_in(db.session, user, request.user_agent.string)
             db.session.commit()
-            login_user(SignedIn.of(user))
             flash(f"Welcome to Parley, {user.name}.{message}", "success")
             return redirect(_next_url(form.next.data))
     status = 400 if form.is_submitted() else 200
@@ -60,13 +80,21 @@ def _join_on_register(cohort, user) -> str:
 
 @blueprint.route("/login", methods=["GET", "POST"])
 @login_per_address
-@login_per_account
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = authenticate(db.session, form.email.data, form.password.data)
+        tried = lockout.try_login(
+            db.session, login_rules(), _address(), form.email.data, form.password.data
+        )
+        db.session.commit()
+        if tried.wait:
+            message, headers = _try_later(tried.wait)
+            form.form_errors.append(message)
+            return render_template("auth/login.html", form=form), 429, headers
+        user = tried.user
         if user is not None:
-            login_user(SignedIn.of(user))
+            sign_in(db.session, user, request.user_agent.string)
+            db.session.commit()
             return redirect(_next_url(form.next.data))
         form.form_errors.append(BAD_LOGIN)
     status = 400 if form.is_submitted() else 200
@@ -76,6 +104,8 @@ def login():
 @blueprint.post("/logout")
 @login_required
 def logout():
+    sessions.end_session(db.session, current_user.id, current_user.token)
+    db.session.commit()
     logout_user()
     flash("You have logged out.", "info")
     return redirect(url_for("learn.landing"))
@@ -87,20 +117,58 @@ def logout():
 def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        wait = lockout.wait_before_trying(db.session, login_rules(), _address(), current_user.email)
+        if wait:
+            message, headers = _try_later(wait)
+            form.current.errors.append(message)
+            return render_template("auth/password.html", form=form), 429, headers
         try:
-            account = change_password(
+            change_password(
                 db.session,
                 current_user.id,
                 form.current.data,
                 form.new.data,
+                keep_token=current_user.token,
                 hash_method=current_app.config["PASSWORD_HASH_METHOD"],
             )
         except AccountError as exc:
+            lockout.record_login_failure(db.session, login_rules(), _address(), current_user.email)
+            db.session.commit()
             form.current.errors.append(str(exc))
         else:
-            db.session.commit()
-            login_user(SignedIn.of(account))  # this session carries on; every other one has ended
+            db.session.commit()  # this session carries on; every other one has ended
             flash("Your password has changed. You were logged out everywhere else.", "success")
             return redirect(url_for("learn.dashboard"))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/password.html", form=form), status
+
+
+@blueprint.get("/account")
+@login_required
+def account():
+    browsers = sessions.signed_in_browsers(
+        db.session, current_user.id, current_user.token, current_app.config["SESSION_IDLE_DAYS"]
+    )
+    return render_template("auth/account.html", browsers=browsers)
+
+
+@blueprint.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere():
+    ended = sessions.end_all_sessions(db.session, current_user.id)
+    db.session.commit()
+    logout_user()
+    flash(f"You have logged out everywhere: {ended} browser{'' if ended == 1 else 's'}.", "info")
+    return redirect(url_for("learn.landing"))
+
+
+@blueprint.post("/account/sessions/<int:session_id>/logout")
+@login_required
+def logout_browser(session_id: int):
+    """Log out another browser of this account; 404 if it is not one."""
+    ended = sessions.end_session_by_id(db.session, current_user.id, session_id, current_user.token)
+    if ended is None:
+        abort(404)
+    db.session.commit()
+    flash(f"That browser ({sessions.browser_name(ended.user_agent)}) has been logged out.", "info")
+    return redirect(url_for("auth.account"))

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import secrets
+import time
 
 from flask import Flask, current_app, g, jsonify, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+
+from parley.extensions import limiter
 
 TITLES = {
     400: "That request could not be used",
@@ -49,9 +53,20 @@ def handle_http_error(error: HTTPException):
         return handle_unexpected(error)
     title = TITLES.get(status, error.name)
     response = _render(status, title, error.description or title)
-    if status == 429 and getattr(error, "retry_after", None):
-        return response[0], status, {"Retry-After": str(error.retry_after)}
+    retry_after = _retry_after(error) if status == 429 else None
+    if retry_after:
+        return response[0], status, {"Retry-After": str(retry_after)}
     return response
+
+
+def _retry_after(error: HTTPException) -> int | None:
+    """Seconds until a coarse Flask-Limiter limit lets this address in again. Flask-Limiter's
+    own headers are off: they would overwrite the exact Retry-After of the database
+    lock-outs, whose pages set it themselves."""
+    current = limiter.current_limit if isinstance(error, RateLimitExceeded) else None
+    if current is not None:
+        return max(1, current.reset_at - int(time.time()))
+    return getattr(error, "retry_after", None)
 
 
 def handle_csrf_error(error: CSRFError):
