@@ -1,27 +1,40 @@
-"""Cohorts, memberships, assignments and due dates; takes a session, never commits."""
+"""Cohorts, invitations, members, removals, assignments, due dates; takes a session, no commit."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from parley.content import Course
-from parley.models import Assignment, Cohort, DueDateOverride, Membership, User
+from parley.models import Assignment, Cohort, CohortBlock, DueDateOverride, Membership, User
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 CODE_LENGTH = 8
+
+
+# Said to people who are not members: neither names the cohort.
+CLOSED = "This cohort is not taking new members. Ask your instructor."
+REMOVED = "Your instructor removed you from this cohort. Ask them to allow you back."
 
 
 class CohortError(ValueError):
     """A cohort action that cannot be done; the message is for the user."""
 
 
+class Removed(CohortError):
+    """A removed member tried to rejoin before the instructor allowed them back."""
+
+
 def new_join_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_invite_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 def normalise_code(code: str) -> str:
@@ -37,11 +50,18 @@ def create_cohort(
         description=description.strip(),
         workshop_date=workshop_date,
         join_code=new_join_code(),
-        invite_token=secrets.token_urlsafe(24),
+        invite_token=new_invite_token(),
     )
     session.add(cohort)
     session.flush()
     return cohort
+
+
+def renew_invitation(session: Session, cohort: Cohort) -> None:
+    """Give the cohort a new invitation link and join code; the old ones stop working."""
+    cohort.join_code = new_join_code()
+    cohort.invite_token = new_invite_token()
+    session.flush()
 
 
 def owned_cohort(session: Session, owner_id: int, cohort_id: int) -> Cohort | None:
@@ -79,12 +99,28 @@ def is_member(session: Session, cohort_id: int, user_id: int) -> bool:
     )
 
 
+def is_removed(session: Session, cohort_id: int, user_id: int) -> bool:
+    """Whether the instructor removed this account and has not allowed it back."""
+    return (
+        session.scalar(
+            select(CohortBlock.id).where(
+                CohortBlock.cohort_id == cohort_id, CohortBlock.user_id == user_id
+            )
+        )
+        is not None
+    )
+
+
 def join(session: Session, cohort: Cohort, user_id: int) -> bool:
-    """Add an account to cohort; return False if already a member; raise if joining is closed."""
+    """Add an account to cohort; return False if already a member. Raise Removed if the
+    instructor removed it, CohortError if joining is closed: every way in (link, code,
+    registering through an invitation) comes here."""
     if is_member(session, cohort.id, user_id):
         return False
+    if is_removed(session, cohort.id, user_id):
+        raise Removed(REMOVED)
     if not cohort.joining_open:
-        raise CohortError(f"“{cohort.name}” is not accepting new members.")
+        raise CohortError(CLOSED)
     if cohort.owner_id == user_id:
         raise CohortError("You run this cohort; instructors do not join their own cohorts.")
     session.add(Membership(cohort_id=cohort.id, user_id=user_id))
@@ -93,9 +129,29 @@ def join(session: Session, cohort: Cohort, user_id: int) -> bool:
 
 
 def leave(session: Session, cohort_id: int, user_id: int) -> bool:
-    """Remove a membership (used both to leave and to remove a member)."""
+    """End a membership; a learner who leaves may join again."""
     result = session.execute(
         delete(Membership).where(Membership.cohort_id == cohort_id, Membership.user_id == user_id)
+    )
+    return result.rowcount > 0
+
+
+def remove_member(session: Session, cohort_id: int, user_id: int) -> bool:
+    """End a membership and keep the account from rejoining until allowed back."""
+    if not leave(session, cohort_id, user_id):
+        return False
+    if not is_removed(session, cohort_id, user_id):
+        session.add(CohortBlock(cohort_id=cohort_id, user_id=user_id))
+    session.flush()
+    return True
+
+
+def allow_back(session: Session, cohort_id: int, user_id: int) -> bool:
+    """Lift a removal: the account may join again (it is not added back)."""
+    result = session.execute(
+        delete(CohortBlock).where(
+            CohortBlock.cohort_id == cohort_id, CohortBlock.user_id == user_id
+        )
     )
     return result.rowcount > 0
 
@@ -208,3 +264,25 @@ def members_of(session: Session, cohort_id: int, user_id: int | None = None) -> 
     if user_id is not None:
         query = query.where(User.id == user_id)
     return [MemberRow(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class RemovedRow:
+    user_id: int
+    name: str
+    email: str
+    removed_at: datetime
+
+
+def removed_from(session: Session, cohort_id: int, user_id: int | None = None) -> list[RemovedRow]:
+    """The people removed from the cohort and not allowed back, by name; only user_id's row
+    when it is given."""
+    query = (
+        select(User.id, User.name, User.email, CohortBlock.blocked_at)
+        .join(CohortBlock, CohortBlock.user_id == User.id)
+        .where(CohortBlock.cohort_id == cohort_id)
+        .order_by(User.name, User.id)
+    )
+    if user_id is not None:
+        query = query.where(User.id == user_id)
+    return [RemovedRow(*row) for row in session.execute(query)]

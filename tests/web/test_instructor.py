@@ -151,7 +151,7 @@ def test_closed_joining_refuses_new_members(trainer, learner_client):
     ana = learner_client("ana@example.com")
     response = join_by_link(ana, link)
     assert response.status_code == 409
-    assert "“Spring workshop” is not accepting new members." in response.text
+    assert "This cohort is not taking new members. Ask your instructor." in response.text
 
 
 def test_learner_can_leave_and_instructor_can_remove(trainer, learner_client):

@@ -127,6 +127,7 @@ def cohort(cohort_id: int):
         sorts=SORTS,
         assign_form=assign_form,
         invite_url=absolute_url("cohorts.join_by_link", token=found.invite_token),
+        removed=membership.removed_from(db.session, found.id),
     )
 
 
@@ -176,13 +177,46 @@ def set_joining(cohort_id: int):
     return redirect(url_for(".cohort", cohort_id=found.id), 303)
 
 
+@blueprint.post("/cohorts/<int:cohort_id>/invitation/renew")
+def renew_invitation(cohort_id: int):
+    found = _cohort_or_404(cohort_id)
+    membership.renew_invitation(db.session, found)
+    db.session.commit()
+    flash(
+        "New invitation link and join code made. The old link and code no longer work; "
+        "members already in the cohort stay.",
+        "success",
+    )
+    return redirect(url_for(".cohort", cohort_id=found.id), 303)
+
+
 @blueprint.post("/cohorts/<int:cohort_id>/members/<int:user_id>/remove")
 def remove_member(cohort_id: int, user_id: int):
     found = _cohort_or_404(cohort_id)
     member = _member_or_404(found, user_id)
-    membership.leave(db.session, found.id, member.user_id)
+    membership.remove_member(db.session, found.id, member.user_id)
     db.session.commit()
-    flash(f"Removed {member.name} from the cohort. Their own progress is kept.", "info")
+    flash(
+        f"Removed {member.name} from the cohort. Their own progress is kept. They cannot "
+        "rejoin until you allow them back.",
+        "info",
+    )
+    return redirect(url_for(".cohort", cohort_id=found.id), 303)
+
+
+@blueprint.post("/cohorts/<int:cohort_id>/removed/<int:user_id>/allow")
+def allow_back(cohort_id: int, user_id: int):
+    found = _cohort_or_404(cohort_id)
+    person = next(iter(membership.removed_from(db.session, found.id, user_id)), None)
+    if person is None:
+        abort(404, description="That person was not removed from this cohort.")
+    membership.allow_back(db.session, found.id, person.user_id)
+    db.session.commit()
+    flash(
+        f"{person.name} may join again with the invitation link or the join code. "
+        "They are not added back automatically.",
+        "success",
+    )
     return redirect(url_for(".cohort", cohort_id=found.id), 303)
 
 
