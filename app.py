@@ -1,4 +1,5 @@
-"""Entry point: `flask --app app run` or `gunicorn 'app:create_app()'`."""
+"""Entry point: `flask --app app run`, or `gunicorn -c gunicorn.conf.py`, which builds the app
+with create_app() once, before its workers start."""
 
 import sys
 

@@ -1,5 +1,6 @@
-"""`make bench`: seed, serve with gunicorn (2 workers) on loopback, load each scenario with
-Locust headless for a fixed time, and compare with a constant route on the same server.
+"""`make bench`: seed, serve with gunicorn on loopback (the shipped gunicorn.conf.py, as in
+production, with 2 workers), load each scenario with Locust headless for a fixed time, and
+compare with a constant route on the same server.
 
 A shared machine's speed drifts from one moment to the next, so each page is measured in a
 run that switches every second between the baseline route and the page: both see the same
@@ -45,6 +46,7 @@ WARM_UP_SECONDS = 2.0  # while users log in
 PHASE_PAIRS = int((SECONDS - WARM_UP_SECONDS - 1) / (2 * PHASE_SECONDS))  # then a spare second
 INSTRUCTOR_SECONDS = 20
 USERS = int(os.environ.get("BENCH_USERS", "16"))
+WORKERS = 2  # gunicorn worker processes, whatever the machine: figures stay comparable
 PAIRED = [  # (name, locust tag): each round runs a baseline slice, then the scenario
     ("lesson page", "lesson"),
     ("quiz page", "quiz"),
@@ -232,19 +234,18 @@ def main() -> int:
         "PARLEY_SECURE_COOKIES": "0",
         "BENCH_ANSWERS": answers,
         "PARLEY_RENDER_CACHE_DIR": str(work / "render-cache"),
+        "PARLEY_BASE_URL": base,
     }
     log = (work / "gunicorn.log").open("w")
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "app:create_app()",
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "--no-control-socket",  # by default one in $HOME, shared with any other gunicorn
         ],
-        cwd=ROOT,
-        env=env,
+        cwd=work,
+        env={**env, "PARLEY_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(WORKERS)},
         stdout=log,
         stderr=subprocess.STDOUT,
     )

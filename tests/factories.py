@@ -10,7 +10,14 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterable, Mapping
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -496,6 +503,14 @@ def join_by_link(client, link: str):
     return client.post(link)
 
 
+def invitation_on_the_page(client, cohort_id: int) -> tuple[str, str]:
+    """The invite path and join code the cohort's page shows its instructor now."""
+    page = client.get(f"/instructor/cohorts/{cohort_id}").text
+    link = re.search(r'id="invite-link" type="text" readonly value="([^"]+)"', page).group(1)
+    code = re.search(r'<strong class="code">([A-Z0-9]+)</strong>', page).group(1)
+    return link.replace("http://localhost", ""), code
+
+
 class NewCohort(NamedTuple):
     id: int
     invite_token: str
@@ -596,7 +611,6 @@ def add_learners(app, cohort_id: int, start: int, count: int) -> None:
                     "name": f"Learner {n:04d}",
                     "password_hash": "x",
                     "role": "learner",
-                    "session_version": 1,
                     "created_at": now,
                 }
                 for n, email in enumerate(emails, start=start)
@@ -760,3 +774,85 @@ def text_of(page: str, selector: str) -> str:
     found = texts(page, selector)
     assert len(found) == 1, f"{selector!r} matches {len(found)} elements: {found}"
     return found[0]
+
+
+# --- Serving with gunicorn ------------------------------------------------------------------
+
+GUNICORN_CONF = PROJECT_ROOT / "gunicorn.conf.py"
+
+
+def free_port() -> int:
+    """A TCP port free on loopback now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn_command(*options: str) -> list[str]:
+    """gunicorn with the shipped gunicorn.conf.py (options override it) and no control socket
+    (by default one in $HOME, which every other gunicorn would share)."""
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    return [str(gunicorn), "-c", str(GUNICORN_CONF), "--no-control-socket", *options]
+
+
+def production_environment(database_url: str, folder: Path, port: int) -> dict[str, str]:
+    """The environment of a production server on 127.0.0.1:port with a random secret key;
+    rendered lessons are kept in folder, never in the repository's instance folder."""
+    base = f"http://127.0.0.1:{port}"
+    return {
+        **os.environ,
+        "PARLEY_ENV": "production",
+        "PARLEY_DATABASE_URL": database_url,
+        "PARLEY_BIND": f"127.0.0.1:{port}",
+        "PARLEY_BASE_URL": base,
+        "PARLEY_SECURE_COOKIES": "0",
+        "PARLEY_RENDER_CACHE_DIR": str(folder / "render-cache"),
+        "SECRET_KEY": secrets.token_hex(32),
+    }
+
+
+class GunicornServer(NamedTuple):
+    base: str
+    port: int
+    log: Path  # what gunicorn and the app printed
+    pid: int  # the master's
+
+
+@contextmanager
+def served_by_gunicorn(
+    database_url: str, folder: Path, *options: str, workers: int = 2, **environment: str
+) -> Iterator[GunicornServer]:
+    """Serve the app as production does (gunicorn.conf.py; options and environment override
+    it) on a free loopback port; yield once /ping answers (60 s at most), stop it at the end."""
+    port = free_port()
+    env = {
+        **production_environment(database_url, folder, port),
+        "WEB_CONCURRENCY": str(workers),
+        **environment,
+    }
+    log_path = folder / "gunicorn.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            gunicorn_command(*options), cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        server = GunicornServer(f"http://127.0.0.1:{port}", port, log_path, process.pid)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(server.base + "/ping", timeout=2).close()
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise AssertionError(
+                            "gunicorn did not start: " + server.log.read_text()[-2000:]
+                        ) from None
+                    time.sleep(0.2)
+            yield server
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

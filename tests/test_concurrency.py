@@ -1,34 +1,27 @@
-"""50 concurrent quiz submissions against gunicorn on loopback: none lost, none a 500."""
+"""50 concurrent quiz submissions against gunicorn (the shipped gunicorn.conf.py) on loopback:
+none lost, none a 500."""
 
 import http.cookiejar
-import os
 import re
-import secrets
-import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from parley.extensions import db
 from parley.models import Answer, Attempt
-from tests.factories import PASSWORD, QUIZ_URL, RIGHT_ANSWERS, create_account
+from tests.factories import (
+    PASSWORD,
+    QUIZ_URL,
+    RIGHT_ANSWERS,
+    create_account,
+    served_by_gunicorn,
+)
 
 LEARNERS = 50
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -61,60 +54,20 @@ def hidden(page: str, name: str) -> str:
 
 @pytest.fixture
 def server(quiz_app, app_config, tmp_path):
-    """Gunicorn with four workers serving the test quiz from quiz_app's database, where 50
-    learners have accounts."""
+    """Gunicorn with the shipped settings and four workers, serving the test quiz from
+    quiz_app's database, where 50 learners have accounts."""
     for n in range(LEARNERS):
         create_account(quiz_app, f"c{n}@example.com")
-    port = free_port()
-    env = {
-        **os.environ,
-        "PARLEY_DATABASE_URL": app_config["DATABASE_URL"],
-        "PARLEY_QUIZZES_DIR": str(quiz_app.config["QUIZZES_DIR"]),
-        "PARLEY_ENV": "production",
-        "PARLEY_SECURE_COOKIES": "0",
-        "SECRET_KEY": secrets.token_hex(32),
-    }
-    bin_dir = Path(sys.executable).parent
-    log = tmp_path / "gunicorn.log"
-    log_file = log.open("w")
-    process = subprocess.Popen(
-        [
-            str(bin_dir / "gunicorn"),
-            "--workers",
-            "4",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--graceful-timeout",
-            "5",
-            "app:create_app()",
-        ],
-        cwd=Path(__file__).parent.parent,
-        env=env,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if Browser(base).request("/healthz")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        process.wait()
-        log_file.close()
-        pytest.fail("gunicorn did not start: " + log.read_text()[-2000:])
-    yield base
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log_file.close()
-    assert "Traceback" not in log.read_text()
+    with served_by_gunicorn(
+        app_config["DATABASE_URL"],
+        tmp_path,
+        "--graceful-timeout",
+        "5",
+        workers=4,
+        PARLEY_QUIZZES_DIR=str(quiz_app.config["QUIZZES_DIR"]),
+    ) as running:
+        yield running.base
+    assert "Traceback" not in running.log.read_text()
 
 
 def test_fifty_concurrent_submissions_lose_nothing_and_never_fail(server, quiz_app):
