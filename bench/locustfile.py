@@ -41,6 +41,9 @@ def hidden(page: str, name: str) -> str:
 
 class Learner(FastHttpUser):
     wait_time = between(0, 0)
+    # One connection per request, as gunicorn sees them behind nginx (docs/operations.md),
+    # which opens a new upstream connection for each request unless told to keep them.
+    default_headers = {"Connection": "close"}
 
     def on_start(self):
         role = os.environ.get("BENCH_ROLE", "learner")
