@@ -29,6 +29,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="learner")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The reader's own IANA time zone ("Europe/Berlin"); None follows the cohort's, or UTC.
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class AccountSession(Base):
@@ -44,6 +46,8 @@ class AccountSession(Base):
     user_agent: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # "Remember me": the session lasts until then, however idle; None: the idle timeout.
+    remembered_until: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class FailedAttempt(Base):
@@ -160,6 +164,8 @@ class Cohort(Base):
     invite_token: Mapped[str] = mapped_column(String(64), unique=True)
     joining_open: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Where the workshop is held (IANA name); due dates are judged there. None: UTC.
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Membership(Base):
