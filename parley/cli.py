@@ -13,7 +13,9 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from parley.accounts.operations import delete_user, list_users, user_by_email
 from parley.accounts.passwords import password_problem
+from parley.accounts.reset import set_new_password
 from parley.accounts.users import AccountError, create_user, set_role
 from parley.config import content_dirs
 from parley.content import load_library
@@ -85,6 +87,58 @@ def set_role_command(email: str, role: str) -> None:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"{user.email} is now {user.role}")
+
+
+@users_cli.command("reset-password")
+@click.argument("email")
+@_needs_database
+def reset_password_command(email: str) -> None:
+    """Set an account's password (prompted, or read from standard input) and end every one of
+    its sessions."""
+    try:
+        user = user_by_email(db.session, email)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    password = _read_password()
+    problem = password_problem(password)
+    if problem:
+        raise click.ClickException(f"password refused: {problem}")
+    ended = set_new_password(db.session, user, password, current_app.config["PASSWORD_HASH_METHOD"])
+    db.session.commit()
+    click.echo(
+        f"new password set for {user.email}; {ended} session{'s' if ended != 1 else ''} ended"
+    )
+
+
+@users_cli.command("list")
+@click.option("--role", type=click.Choice(ROLES), default=None, help="Only accounts with it.")
+@_needs_database
+def list_users_command(role: str | None) -> None:
+    """Print every account, oldest first: email, name, role and creation date, tab-separated."""
+    for user in list_users(db.session, role):
+        click.echo(f"{user.email}\t{user.name}\t{user.role}\t{user.created_at:%Y-%m-%d}")
+
+
+@users_cli.command("delete")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@_needs_database
+def delete_user_command(email: str, yes: bool) -> None:
+    """Delete an account with its progress, attempts, memberships and sessions. An instructor
+    who still owns cohorts is refused."""
+    try:
+        user = user_by_email(db.session, email)
+        if not yes:
+            click.confirm(
+                f"Delete {user.role} {user.email} ({user.name}) and all of their progress?",
+                abort=True,
+            )
+        address = user.email
+        delete_user(db.session, user)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"deleted {address}")
 
 
 def alembic_config(url: str):

@@ -113,6 +113,7 @@ def app_config(database_url: str) -> dict:
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; production uses scrypt
         "DATABASE_URL": database_url,
         "RENDER_CACHE_DIR": None,
+        "MAIL_OUTBOX": None,  # development mail is logged, never written to instance/
     }
 
 
