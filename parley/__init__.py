@@ -104,6 +104,7 @@ def register_template_helpers(app: Flask) -> None:
     from parley.learning.status import Status
     from parley.web.quiz.kind_templates import register_kind_templates
     from parley.web.quiz.rendered_questions import register_drawn_questions
+    from parley.web.support.dates import register_date_filters
     from parley.web.support.urls import register_absolute_urls
 
     app.jinja_env.globals["Status"] = Status  # macros.html gives each status its words and look
@@ -111,6 +112,7 @@ def register_template_helpers(app: Flask) -> None:
     register_kind_templates(app)
     register_drawn_questions(app)
     register_absolute_urls(app)
+    register_date_filters(app)  # when, day: times in the reader's zone, years when not this one
 
 
 PAGE_MACROS = (

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,14 +26,20 @@ ENVIRONMENT_KEYS = {
     "PARLEY_LOGIN_FAILURES_PER_ACCOUNT": "LOGIN_FAILURES_PER_ACCOUNT",
     "PARLEY_LOGIN_TRIES_WHEN_ACCOUNT_UNDER_ATTACK": "LOGIN_TRIES_WHEN_ACCOUNT_UNDER_ATTACK",
     "PARLEY_JOIN_CODE_FAILURES_PER_ADDRESS": "JOIN_CODE_FAILURES_PER_ADDRESS",
+    "PARLEY_SIGN_UPS_PER_INVITATION": "SIGN_UPS_PER_INVITATION",
     "PARLEY_SESSION_IDLE_DAYS": "SESSION_IDLE_DAYS",
     "PARLEY_BASE_URL": "BASE_URL",
     "PARLEY_TRUSTED_HOSTS": "TRUSTED_HOSTS",
     "PARLEY_PROXY_HOPS": "PROXY_HOPS",
+    "PARLEY_MAIL_URL": "MAIL_URL",
+    "PARLEY_MAIL_FROM": "MAIL_FROM",
+    "PARLEY_MAIL_TIMEOUT": "MAIL_TIMEOUT",
+    "PARLEY_RESET_REQUESTS_PER_ADDRESS": "RESET_REQUESTS_PER_ADDRESS",
+    "PARLEY_RESET_REQUESTS_PER_EMAIL": "RESET_REQUESTS_PER_EMAIL",
     "SECRET_KEY": "SECRET_KEY",
 }
 BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE"}
-INTEGER_KEYS = {"SESSION_IDLE_DAYS", "PROXY_HOPS"}
+INTEGER_KEYS = {"SESSION_IDLE_DAYS", "PROXY_HOPS", "MAIL_TIMEOUT"}
 LIST_KEYS = {"TRUSTED_HOSTS"}  # comma-separated in the environment
 
 
@@ -49,6 +57,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": None,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),  # and a remembered session's life
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "PASSWORD_HASH_METHOD": "scrypt",
         "RATELIMIT_STORAGE_URI": "memory://",
@@ -63,6 +72,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "LOGIN_FAILURES_PER_ACCOUNT": "100 per hour",
         "LOGIN_TRIES_WHEN_ACCOUNT_UNDER_ATTACK": "1 per minute",
         "JOIN_CODE_FAILURES_PER_ADDRESS": "10 per 15 minutes",
+        # Sign-ups through one cohort's invitation (link or join code), from any address,
+        # counted in the database; a room of 200 signs up in 15 minutes.
+        "SIGN_UPS_PER_INVITATION": "300 per 15 minutes",
         "SESSION_IDLE_DAYS": 14,
         # The address every absolute URL the app writes starts with, e.g.
         # "https://parley.example.org"; None uses the request's own host (development).
@@ -70,6 +82,16 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "TRUSTED_HOSTS": None,
         "PROXY_HOPS": 0,  # reverse proxies in front of the app whose X-Forwarded-* to trust
         "WTF_CSRF_TIME_LIMIT": None,
+        # Mail (parley/mail.py, docs/operations.md "Mail"): "smtp://user:pass@host:587"
+        # (STARTTLS), "smtps://user:pass@host:465" or "smtp://host:25?starttls=0" (a plain
+        # relay); None writes mail to instance/outbox/ in development and sends none elsewhere.
+        "MAIL_URL": None,
+        "MAIL_FROM": None,  # required with MAIL_URL outside development
+        "MAIL_TIMEOUT": 10,  # seconds for each step of a conversation with the mail server
+        "MAIL_OUTBOX": str(instance_path / "outbox"),  # development without MAIL_URL
+        # Password-reset requests, counted in the database (kind "reset") whatever the outcome.
+        "RESET_REQUESTS_PER_ADDRESS": "20 per hour",
+        "RESET_REQUESTS_PER_EMAIL": "3 per hour",
     }
 
 
@@ -154,6 +176,49 @@ def check_base_url(url: str) -> str:
 
 LOOPBACK_HOSTS = ["localhost", "127.0.0.1"]  # health checks on the machine itself
 
+MAIL_SCHEMES = {"smtp": 587, "smtps": 465}
+
+
+@dataclass(frozen=True)
+class MailServer:
+    """PARLEY_MAIL_URL, read: where to send and how."""
+
+    host: str
+    port: int
+    implicit_tls: bool  # smtps://
+    starttls: bool  # smtp:// unless ?starttls=0
+    username: str | None
+    password: str | None
+
+
+def parse_mail_url(url: str) -> MailServer:
+    """Read PARLEY_MAIL_URL, or raise ConfigError saying what is wrong (without the password)."""
+    parts = urlsplit(url.strip())
+    shown = f"{parts.scheme}://{parts.hostname or ''}"
+    if parts.scheme not in MAIL_SCHEMES or not parts.hostname:
+        raise ConfigError(
+            "PARLEY_MAIL_URL must read like smtp://user:password@host:587 (STARTTLS), "
+            f"smtps://user:password@host:465 or smtp://host:25?starttls=0, not {shown!r}"
+        )
+    try:
+        port = parts.port or MAIL_SCHEMES[parts.scheme]
+    except ValueError as exc:
+        raise ConfigError(f"PARLEY_MAIL_URL has a port that is not a number ({shown!r})") from exc
+    query = parse_qs(parts.query)
+    starttls_values = query.pop("starttls", ["1"])
+    if query or starttls_values[-1] not in {"0", "1"}:
+        raise ConfigError("PARLEY_MAIL_URL takes one option, ?starttls=0 (or 1), and no other")
+    implicit_tls = parts.scheme == "smtps"
+    starttls = not implicit_tls and starttls_values[-1] == "1"
+    username = unquote(parts.username) if parts.username else None
+    if username and not (implicit_tls or starttls) and parts.hostname not in LOOPBACK_HOSTS:
+        raise ConfigError(
+            "PARLEY_MAIL_URL would send a password unencrypted (starttls=0) to "
+            f"{parts.hostname}: use STARTTLS or smtps:// (a plain relay takes no password)"
+        )
+    password = unquote(parts.password) if parts.password else None
+    return MailServer(parts.hostname, port, implicit_tls, starttls, username, password)
+
 
 def finish(config: dict[str, Any], instance_path: Path) -> None:
     """Fill settings that depend on others; raise ConfigError if one is missing."""
@@ -177,6 +242,13 @@ def finish(config: dict[str, Any], instance_path: Path) -> None:
             "use, such as https://parley.example.org, so that invitation links and exports "
             "never take their host from a request"
         )
+    if config.get("MAIL_URL"):
+        parse_mail_url(str(config["MAIL_URL"]))
+        if not config.get("MAIL_FROM") and not development and not config.get("TESTING"):
+            raise ConfigError(
+                "PARLEY_MAIL_FROM is required with PARLEY_MAIL_URL outside development: set it "
+                "to the sender, such as 'Parley <parley@example.org>'"
+            )
     if config.get("SESSION_COOKIE_SECURE") is None:
         config["SESSION_COOKIE_SECURE"] = not development and not config.get("TESTING")
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]

@@ -105,7 +105,7 @@ def build_demo(
     if course is None or quizzes is None:
         raise DemoRefused(f"the demo needs the course '{COURSE}' and its quizzes")
     remove_demo(session)
-    today = today or date.today()
+    today = today or utcnow().date()  # the demo cohort has no time zone: its day is UTC's
     rng = random.Random(2026)
     titles = {lesson.id: lesson.title for lesson in course.lessons}
     instructor = create_user(

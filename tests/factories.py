@@ -856,3 +856,96 @@ def served_by_gunicorn(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+# --- A real SMTP server on loopback (aiosmtpd) ----------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ReceivedMail:
+    """One message as the loopback server received it: envelope and parsed message."""
+
+    sender: str
+    recipients: list[str]
+    message: Any  # email.message.EmailMessage
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"])
+
+    @property
+    def text(self) -> str:
+        return self.message.get_body(preferencelist=("plain",)).get_content()
+
+    @property
+    def html(self) -> str:
+        return self.message.get_body(preferencelist=("html",)).get_content()
+
+    def links(self) -> list[str]:
+        """The http(s) links of the text part, in order."""
+        return re.findall(r"https?://\S+", self.text)
+
+
+class _Recorder:
+    """aiosmtpd handler: keeps every message; refuses the recipients in refuse with a 550."""
+
+    def __init__(self, refuse: Iterable[str]) -> None:
+        self.received: list[ReceivedMail] = []
+        self.refuse = set(refuse)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes
+        from email.policy import default
+
+        message = message_from_bytes(envelope.content, policy=default)
+        self.received.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+
+class LoopbackSMTP(NamedTuple):
+    url: str  # for PARLEY_MAIL_URL / MAIL_URL
+    port: int
+    received: list[ReceivedMail]
+
+
+@contextmanager
+def smtp_server(
+    *, refuse: Iterable[str] = (), login: tuple[str, str] | None = None
+) -> Iterator[LoopbackSMTP]:
+    """A real SMTP server (aiosmtpd) on a free 127.0.0.1 port for the duration; refuse names
+    recipients it answers 550; login=(user, password) makes it offer AUTH and accept only
+    those."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    handler = _Recorder(refuse)
+    options: dict[str, Any] = {}
+    if login is not None:
+
+        def authenticate(server, session, envelope, mechanism, auth_data):
+            given = (auth_data.login.decode(), auth_data.password.decode())
+            return AuthResult(success=given == login, handled=False)
+
+        # Offered without TLS, as only loopback may; a wrong login is refused with 535.
+        options = {"authenticator": authenticate, "auth_require_tls": False}
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, ready_timeout=10, **options)
+    controller.start()
+    try:
+        credentials = f"{login[0]}:{login[1]}@" if login else ""
+        yield LoopbackSMTP(
+            f"smtp://{credentials}127.0.0.1:{port}?starttls=0", port, handler.received
+        )
+    finally:
+        controller.stop()
+
+
+def unused_smtp_url() -> str:
+    """A mail URL where no server listens: connections are refused at once."""
+    return f"smtp://127.0.0.1:{free_port()}?starttls=0"

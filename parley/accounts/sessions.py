@@ -2,7 +2,9 @@
 
 The signed cookie carries a random token; the table keeps only its SHA-256, so a copy of the
 table opens no session. Log-out deletes the row, so a cookie saved before it opens nothing.
-Takes a session, never commits.
+A remembered session ("Remember me") keeps its row until remembered_until, however long it
+goes unused; Flask-Login's remember cookie carries the same token, so deleting the row ends it
+too. Takes a session, never commits.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from parley.models import AccountSession, utcnow
@@ -39,10 +41,33 @@ def idle_since(idle_days: int, now: datetime | None = None) -> datetime:
     return (now or utcnow()) - timedelta(days=idle_days)
 
 
+def is_live(
+    last_seen_at: datetime, remembered_until: datetime | None, idle_days: int, now: datetime
+) -> bool:
+    """Whether a session still opens: remembered and not yet past remembered_until, or used
+    within idle_days."""
+    if remembered_until is not None and now < remembered_until:
+        return True
+    return last_seen_at >= idle_since(idle_days, now)
+
+
+def _live(idle_days: int, now: datetime):
+    """The SQL of is_live."""
+    return or_(
+        AccountSession.remembered_until > now,
+        AccountSession.last_seen_at >= idle_since(idle_days, now),
+    )
+
+
 def start_session(
-    session: Session, user_id: int, user_agent: str, now: datetime | None = None
+    session: Session,
+    user_id: int,
+    user_agent: str,
+    now: datetime | None = None,
+    remember_for: timedelta | None = None,
 ) -> str:
-    """Store a new session for this account; return the token its cookie carries."""
+    """Store a new session for this account, remembered for remember_for if given; return
+    the token its cookie carries."""
     now = now or utcnow()
     token = secrets.token_urlsafe(TOKEN_BYTES)
     session.add(
@@ -52,6 +77,7 @@ def start_session(
             user_agent=user_agent[:USER_AGENT_LENGTH],
             created_at=now,
             last_seen_at=now,
+            remembered_until=now + remember_for if remember_for else None,
         )
     )
     session.flush()
@@ -93,10 +119,14 @@ def end_other_sessions(session: Session, user_id: int, keep_token: str) -> int:
 
 
 def end_idle_sessions(session: Session, user_id: int, idle_days: int) -> None:
-    """Delete this account's sessions idle for idle_days or more."""
+    """Delete this account's sessions idle for idle_days or more, but not remembered ones
+    before their remembered_until."""
+    now = utcnow()
     session.execute(
         delete(AccountSession).where(
-            AccountSession.user_id == user_id, AccountSession.last_seen_at < idle_since(idle_days)
+            AccountSession.user_id == user_id,
+            AccountSession.last_seen_at < idle_since(idle_days, now),
+            or_(AccountSession.remembered_until.is_(None), AccountSession.remembered_until <= now),
         )
     )
 
@@ -134,19 +164,18 @@ class SignedInBrowser:
     signed_in_at: datetime
     last_seen_at: datetime
     is_this_one: bool
+    remembered_until: datetime | None = None  # None: not remembered
 
 
 def signed_in_browsers(
     session: Session, user_id: int, this_token: str, idle_days: int
 ) -> list[SignedInBrowser]:
-    """This account's sessions that are not idle: this one first, then the latest seen."""
+    """This account's sessions that still open: this one first, then the latest seen."""
     this_hash = hash_token(this_token)
+    now = utcnow()
     rows = session.scalars(
         select(AccountSession)
-        .where(
-            AccountSession.user_id == user_id,
-            AccountSession.last_seen_at >= idle_since(idle_days),
-        )
+        .where(AccountSession.user_id == user_id, _live(idle_days, now))
         .order_by(AccountSession.last_seen_at.desc(), AccountSession.id.desc())
     )
     browsers = [
@@ -156,6 +185,7 @@ def signed_in_browsers(
             row.created_at,
             row.last_seen_at,
             row.token_hash == this_hash,
+            row.remembered_until if row.remembered_until and row.remembered_until > now else None,
         )
         for row in rows
     ]

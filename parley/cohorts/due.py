@@ -1,13 +1,17 @@
-"""What a learner must finish before each workshop, with status and overdue marks."""
+"""What a learner must finish before each workshop, with status and overdue marks.
+
+A due date is a calendar date in the cohort's time zone: a module is overdue once that zone's
+date is past it, whatever the server's date is."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from parley.accounts.time_zones import today_in
 from parley.content import Library
 from parley.learning.overview import CourseOverview, ModuleOverview
 from parley.models import Assignment, Cohort, DueDateOverride, Membership
@@ -27,8 +31,9 @@ class CohortDue:
     cohort_id: int
     name: str
     workshop_date: date
-    days_left: int
+    days_left: int  # from today in the cohort's zone
     items: tuple[DueItem, ...]
+    time_zone: str | None = None  # the cohort's IANA zone; None is UTC
 
     @property
     def done(self) -> int:
@@ -44,6 +49,7 @@ _DUE = (
         _cohort.c.id,
         _cohort.c.name,
         _cohort.c.workshop_date,
+        _cohort.c.time_zone,
         _assignment.c.id.label("assignment_id"),
         _assignment.c.course_id,
         _assignment.c.module_id,
@@ -67,17 +73,19 @@ def due_for(
     library: Library,
     user_id: int,
     overviews: dict[str, CourseOverview],
-    today: date,
+    now: datetime,
 ) -> list[CohortDue]:
-    """Each cohort the learner is in, with its assignments; one statement."""
+    """Each cohort the learner is in, with its assignments, judged at now; one statement."""
     found: list[CohortDue] = []
     cohort: tuple | None = None
     items: list[DueItem] = []
+    today = date.min
     for row in session.execute(_DUE, {"user_id": user_id}):
         if cohort is None or row.id != cohort[0]:
             if cohort is not None:
                 found.append(_cohort_due(cohort, items, today))
-            cohort, items = (row.id, row.name, row.workshop_date), []
+            cohort, items = (row.id, row.name, row.workshop_date, row.time_zone), []
+            today = today_in(row.time_zone, now)
         if row.assignment_id is None:
             continue
         overview = overviews.get(row.course_id)
@@ -100,5 +108,6 @@ def due_for(
 
 
 def _cohort_due(cohort: tuple, items: list[DueItem], today: date) -> CohortDue:
-    cohort_id, name, workshop_date = cohort
-    return CohortDue(cohort_id, name, workshop_date, (workshop_date - today).days, tuple(items))
+    cohort_id, name, workshop_date, time_zone = cohort
+    days_left = (workshop_date - today).days
+    return CohortDue(cohort_id, name, workshop_date, days_left, tuple(items), time_zone)

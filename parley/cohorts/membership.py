@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from parley.accounts.time_zones import checked_time_zone
 from parley.content import Course
 from parley.models import Assignment, Cohort, CohortBlock, DueDateOverride, Membership, User
 
@@ -29,6 +30,10 @@ class Removed(CohortError):
     """A removed member tried to rejoin before the instructor allowed them back."""
 
 
+class PastDueDate(CohortError):
+    """A due date before today in the cohort's time zone."""
+
+
 def new_join_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -42,19 +47,37 @@ def normalise_code(code: str) -> str:
 
 
 def create_cohort(
-    session: Session, *, owner_id: int, name: str, workshop_date: date, description: str = ""
+    session: Session,
+    *,
+    owner_id: int,
+    name: str,
+    workshop_date: date,
+    description: str = "",
+    time_zone: str | None = None,
 ) -> Cohort:
+    """A new cohort; raises TimeZoneError for a zone name that is not an IANA one."""
     cohort = Cohort(
         owner_id=owner_id,
         name=name.strip(),
         description=description.strip(),
         workshop_date=workshop_date,
+        time_zone=checked_time_zone(time_zone),
         join_code=new_join_code(),
         invite_token=new_invite_token(),
     )
     session.add(cohort)
     session.flush()
     return cohort
+
+
+def set_time_zone(session: Session, cohort: Cohort, time_zone: str | None) -> bool:
+    """Set the zone its due dates are judged in (None: UTC); returns whether it changed."""
+    checked = checked_time_zone(time_zone)
+    if checked == cohort.time_zone:
+        return False
+    cohort.time_zone = checked
+    session.flush()
+    return True
 
 
 def renew_invitation(session: Session, cohort: Cohort) -> None:
@@ -156,11 +179,41 @@ def allow_back(session: Session, cohort_id: int, user_id: int) -> bool:
     return result.rowcount > 0
 
 
+@dataclass(frozen=True)
+class DueDateChange:
+    module_id: str
+    before: date
+    after: date
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """What an assignment did: modules newly assigned, and due dates moved."""
+
+    due: date
+    added: tuple[str, ...]
+    moved: tuple[DueDateChange, ...]
+    unchanged: tuple[str, ...]  # already assigned with this due date
+
+
 def assign(
-    session: Session, cohort: Cohort, course: Course, module_ids: list[str], due: date | None
-) -> int:
-    """Assign modules (default due date: the workshop); returns how many were new or changed."""
+    session: Session,
+    cohort: Cohort,
+    course: Course,
+    module_ids: list[str],
+    due: date | None,
+    today: date | None = None,
+) -> Assigned:
+    """Assign modules (default due date: the workshop), or move their due date.
+
+    Given today (in the cohort's zone), a due date before it raises PastDueDate and nothing
+    changes. The demo leaves it out to make an overdue module."""
     due = due or cohort.workshop_date
+    if today is not None and due < today:
+        raise PastDueDate(
+            f"The due date {due.isoformat()} is in the past: today is {today.isoformat()} "
+            f"in the cohort's time zone ({cohort.time_zone or 'UTC'}). Choose today or later."
+        )
     existing = {
         a.module_id: a
         for a in session.scalars(
@@ -169,7 +222,9 @@ def assign(
             )
         )
     }
-    changed = 0
+    added: list[str] = []
+    moved: list[DueDateChange] = []
+    unchanged: list[str] = []
     for module_id in module_ids:
         if course.module(module_id) is None:
             raise CohortError(f"The course has no module “{module_id}”.")
@@ -180,12 +235,14 @@ def assign(
                     cohort_id=cohort.id, course_id=course.id, module_id=module_id, due_date=due
                 )
             )
-            changed += 1
+            added.append(module_id)
         elif row.due_date != due:
+            moved.append(DueDateChange(module_id, row.due_date, due))
             row.due_date = due
-            changed += 1
+        else:
+            unchanged.append(module_id)
     session.flush()
-    return changed
+    return Assigned(due, tuple(added), tuple(moved), tuple(unchanged))
 
 
 def unassign(session: Session, cohort_id: int, assignment_id: int) -> bool:

@@ -5,11 +5,13 @@ Each function runs a fixed number of SQL statements, whatever the cohort's size.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
@@ -22,6 +24,8 @@ from parley.cohorts.membership import (
 )
 from parley.content import Library, Module
 from parley.content.model import Course, Quiz
+from parley.grading.kinds import stored_kind
+from parley.grading.model import Question
 from parley.learning.status import Status, is_ready, module_status
 from parley.models import Answer, Attempt, LessonProgress, Membership
 
@@ -296,7 +300,8 @@ class QuestionStats:
     quiz: Quiz
     number: int
     question_id: str
-    prompt: str
+    situation: str  # the scenario's first sentence, plain text
+    prompt: str  # the question asked: the author's, or the kind's when the author gives none
     answers: int
     share_correct: float
     common_wrong: str | None
@@ -307,6 +312,23 @@ class QuestionStats:
     @property
     def percent_correct(self) -> int:
         return round(self.share_correct * 100)
+
+
+# A sentence ends at . ! or ? (perhaps before a closing quote) followed by a space or the end;
+# the first 20 characters are never the end, so that "Dr. Ruiz" or "St. Ives" starts one.
+_FIRST_SENTENCE = re.compile(r"(.{20,}?[.!?][\"'”’)]?)(?=\s|$)", re.DOTALL)
+
+
+def first_sentence(scenario_html: str) -> str:
+    """The first sentence of a rendered scenario, as plain text on one line."""
+    text = Markup(scenario_html).striptags()
+    found = _FIRST_SENTENCE.match(text)
+    return found.group(1) if found else text
+
+
+def question_prompt(question: Question) -> str:
+    """The question a learner was asked: the author's prompt, else the kind's own."""
+    return question.prompt or stored_kind(question.kind).prompt
 
 
 def latest_answer_rows(session: Session, cohort_id: int, course_ids: list[str]) -> list[Any]:
@@ -344,7 +366,8 @@ def question_analysis(
                         quiz=quiz,
                         number=number,
                         question_id=question.id,
-                        prompt=question.prompt,
+                        situation=first_sentence(question.scenario_html),
+                        prompt=question_prompt(question),
                         answers=len(rows),
                         share_correct=(sum(1 for r in rows if r.correct) / len(rows))
                         if rows

@@ -81,6 +81,7 @@ def page_types(ids, attempt_url):
         "pages-trainer@example.com": {
             "instructor-cohorts": "/instructor/",
             "instructor-grid": cohort,
+            "instructor-time-zone": f"{cohort}/time-zone",
             "instructor-learner": f"{cohort}/learners/{ids['learner']}",
             "question-analysis": f"{cohort}/questions",
             "debrief": f"{cohort}/debrief/impasse/walkouts/1",

@@ -4,7 +4,7 @@ import csv
 import io
 import json
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -35,6 +35,17 @@ def learner_client(quiz_app):
         return signed_in(quiz_app, email, name=name)
 
     return make
+
+
+def shown(day: date, layout: str = "%a %d %b") -> str:
+    """A date as pages show it: with its year when that is not this year (UTC here)."""
+    this_year = datetime.now(UTC).year
+    return day.strftime(layout if day.year == this_year else layout.replace("%b", "%b %Y"))
+
+
+def a_day_later(app):
+    """Move the app's clock one day on: what was due today is overdue."""
+    app.extensions["parley_clock"] = lambda: datetime.now(UTC) + timedelta(days=1)
 
 
 def due_rows(dashboard: str) -> list[str]:
@@ -99,7 +110,7 @@ def test_learner_joins_by_link_and_sees_what_is_due(trainer, learner_client):
         f"Before “Spring workshop” — {WORKSHOP.strftime('%a %d %b %Y')}"
     )
     assert text_of(dashboard, "section.due p.muted") == "10 days to go · 0 of 1 ready"
-    assert due_rows(dashboard) == [f"Walkouts {WORKSHOP.strftime('%a %d %b')} not started"]
+    assert due_rows(dashboard) == [f"Walkouts {shown(WORKSHOP)} not started"]
     walkouts = dashboard.split(">Walkouts</a>")[1].split("</tr>")[0]
     assert '<span class="badge badge-not-started">not started</span>' in walkouts
 
@@ -173,23 +184,25 @@ def test_assigning_a_whole_course_uses_the_workshop_date(trainer):
     assert page.count(f"due {WORKSHOP.strftime('%a %d %b %Y')}") == 4
 
 
-def test_overdue_is_marked_for_learner_and_instructor(trainer, learner_client):
+def test_overdue_is_marked_for_learner_and_instructor(quiz_app, trainer, learner_client):
     cohort_id, link, _ = create_cohort_on_the_web(trainer)
-    yesterday = date.today() - timedelta(days=1)
-    assign_on_the_web(trainer, cohort_id, due=yesterday.isoformat())
+    due = datetime.now(UTC).date()  # a past date is refused: assign today, then move on a day
+    assign_on_the_web(trainer, cohort_id, due=due.isoformat())
     ana = learner_client("ana@example.com", "Ana A")
     join_by_link(ana, link)
-    assert due_rows(ana.get("/dashboard").text) == [
-        f"Walkouts {yesterday.strftime('%a %d %b')} overdue not started"
-    ]
+    a_day_later(quiz_app)
+    assert due_rows(ana.get("/dashboard").text) == [f"Walkouts {shown(due)} overdue not started"]
     grid = trainer.get(f"/instructor/cohorts/{cohort_id}").text
     assert '<td class="cell cell-not-started cell-overdue">' in grid
 
 
-def test_one_learner_gets_a_later_due_date_without_changing_others(trainer, learner_client):
+def test_one_learner_gets_a_later_due_date_without_changing_others(
+    quiz_app, trainer, learner_client
+):
     cohort_id, link, _ = create_cohort_on_the_web(trainer)
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = datetime.now(UTC).date()  # assigned today, and the clock moves on a day
     assign_on_the_web(trainer, cohort_id, due=yesterday.isoformat())
+    a_day_later(quiz_app)
     ana, ben = ana_and_ben_join(learner_client, link)
     page = trainer.get(f"/instructor/cohorts/{cohort_id}").text
     ana_id = int(re.search(r'/learners/(\d+)">Ana A', page).group(1))
@@ -201,10 +214,10 @@ def test_one_learner_gets_a_later_due_date_without_changing_others(trainer, lear
         data={"assignment": assignment_id, "due_date": later.isoformat()},
     )
     assert due_rows(ana.get("/dashboard").text) == [
-        f"Walkouts {later.strftime('%a %d %b')} (extended) not started"
+        f"Walkouts {shown(later)} (extended) not started"
     ]
     assert due_rows(ben.get("/dashboard").text) == [
-        f"Walkouts {yesterday.strftime('%a %d %b')} overdue not started"
+        f"Walkouts {shown(yesterday)} overdue not started"
     ]
 
 
@@ -260,7 +273,8 @@ def test_learner_page_shows_lessons_attempts_and_answers(trainer, learner_client
     rows = texts(learner_page, "tbody tr")
     assert f"Walkouts {WORKSHOP.isoformat()} 1/2 passed best 100%" in rows
     reading = next(row for row in rows if row.startswith("Reading a walkout "))
-    assert re.fullmatch(r"Reading a walkout( \d\d \w{3} \d\d:\d\d){3}", reading)  # done
+    # done; #18 labels times with the zone they are shown in
+    assert re.fullmatch(r"Reading a walkout( \d\d \w{3} \d\d:\d\d UTC){3}", reading)
     (attempt,) = texts(learner_page, "main li")
     assert re.fullmatch(r"walkouts — \d\d \w{3} \d{4} \d\d:\d\d UTC — 100% passed", attempt)
     attempt_url = re.search(
@@ -460,7 +474,7 @@ def test_the_grid_shows_every_change_at_the_next_look(trainer, learner_client):
         f"{url}/learners/{ben_id}/extend",
         data={"assignment": assignment_id, "due_date": later.isoformat()},
     )
-    assert f"until {later.strftime('%d %b')}" in trainer.get(url).text
+    assert f"until {shown(later, '%d %b')}" in trainer.get(url).text
     ben.post(f"/cohorts/{cohort_id}/leave")
     assert "Ben B" not in trainer.get(url).text
     trainer.post(f"{url}/assignments/{assignment_id}/delete")

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from parley.accounts.passwords import MIN_LENGTH, password_problem
@@ -23,6 +23,11 @@ class RegisterForm(FlaskForm):
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])
     email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=320)])
     password = new_password_field("Password")
+    code = StringField(
+        "Join code (optional)",
+        validators=[Length(max=32)],
+        description="The code your instructor shows, if you are signing up for a workshop.",
+    )
     next = HiddenField()
     join = HiddenField()
 
@@ -30,6 +35,11 @@ class RegisterForm(FlaskForm):
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[InputRequired(), Length(max=320)])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=256)])
+    remember = BooleanField(
+        "Remember me for 30 days",
+        description="Stay logged in on this browser, even after closing it. "
+        "Not on a shared computer.",
+    )
     next = HiddenField()
 
 

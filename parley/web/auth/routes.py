@@ -8,17 +8,21 @@ from flask_login import current_user, login_required, logout_user
 from parley.accounts import lockout, sessions
 from parley.accounts.failures import in_words, retry_after_seconds
 from parley.accounts.signed_in import sign_in
+from parley.accounts.time_zones import set_user_time_zone
 from parley.accounts.users import AccountError, change_password, create_user
-from parley.cohorts import membership
+from parley.cohorts import membership, signups
 from parley.extensions import db
 from parley.web.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
 from parley.web.auth.limits import (
     keep_login_rules,
     login_per_address,
     login_rules,
-    register_per_address,
+    sign_up_rules,
+    sign_up_wait,
 )
+from parley.web.support.dates import own_zone
 from parley.web.support.safe_redirect import is_safe_local_path
+from parley.web.support.time_zone_field import TimeZoneForm
 
 blueprint = Blueprint("auth", __name__)
 blueprint.record_once(keep_login_rules)
@@ -37,16 +41,40 @@ def _try_later(wait: timedelta) -> tuple[str, dict[str, str]]:
 
 
 def _next_url(form_value: str | None) -> str:
+    """A safe local next, else instructors' cohorts or the signed-in learner's dashboard."""
     target = form_value or request.args.get("next")
-    return target if is_safe_local_path(target) else url_for("learn.dashboard")
+    if is_safe_local_path(target):
+        return target
+    return url_for("instructor.index" if current_user.is_instructor else "learn.dashboard")
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
-@register_per_address
 def register():
-    form = RegisterForm(next=request.args.get("next", ""), join=request.args.get("join", ""))
+    form = RegisterForm(
+        next=request.args.get("next", ""),
+        join=request.args.get("join", ""),
+        code=request.args.get("code", ""),
+    )
     invited = membership.cohort_by_invite(db.session, form.join.data or "")
     if form.validate_on_submit():
+        if invited is None and (form.code.data or "").strip():
+            found = signups.cohort_for_code(db.session, sign_up_rules(), form.code.data, _address())
+            if found.wait:
+                form.code.errors.append(
+                    f"Too many wrong join codes. Try again in {in_words(found.wait)}."
+                )
+                headers = {"Retry-After": str(retry_after_seconds(found.wait))}
+                return render_template("auth/register.html", form=form, invited=None), 429, headers
+            if found.cohort is None:
+                db.session.commit()  # the failure counts
+                form.code.errors.append("No cohort has that code. Check it with your instructor.")
+                return render_template("auth/register.html", form=form, invited=None), 400
+            invited = found.cohort
+        refused = sign_up_wait(invited)
+        if refused:
+            form.form_errors.append(refused.message)
+            page = render_template("auth/register.html", form=form, invited=invited)
+            return page, 429, refused.headers
         try:
             user = create_user(
                 db.session,
@@ -93,7 +121,7 @@ def login():
             return render_template("auth/login.html", form=form), 429, headers
         user = tried.user
         if user is not None:
-            sign_in(db.session, user, request.user_agent.string)
+            sign_in(db.session, user, request.user_agent.string, remember=form.remember.data)
             db.session.commit()
             return redirect(_next_url(form.next.data))
         form.form_errors.append(BAD_LOGIN)
@@ -145,11 +173,25 @@ def password():
 
 @blueprint.get("/account")
 @login_required
-def account():
+def account(zone_form: TimeZoneForm | None = None):
     browsers = sessions.signed_in_browsers(
         db.session, current_user.id, current_user.token, current_app.config["SESSION_IDLE_DAYS"]
     )
-    return render_template("auth/account.html", browsers=browsers)
+    zone_form = zone_form or TimeZoneForm(time_zone=own_zone() or "")
+    return render_template("auth/account.html", browsers=browsers, zone_form=zone_form)
+
+
+@blueprint.post("/account/time-zone")
+@login_required
+def set_time_zone():
+    """Set or clear the reader's own time zone; a bad name is a form error, nothing changes."""
+    form = TimeZoneForm()
+    if not form.validate_on_submit():
+        return account(zone_form=form), 400
+    stored = set_user_time_zone(db.session, current_user.id, form.time_zone.data)
+    db.session.commit()
+    flash(f"Times are now shown in {stored or 'your cohort’s zone, or UTC'}.", "success")
+    return redirect(url_for("auth.account"), 303)
 
 
 @blueprint.post("/account/logout-everywhere")

@@ -1,7 +1,6 @@
 """Instructor pages: cohorts, assignments, readiness, learners, analysis, exports, debrief."""
 
 import json
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -16,6 +15,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from parley.accounts.reset import ResetRefused
 from parley.cohorts import exports, membership
 from parley.cohorts.debrief import question_debrief
 from parley.cohorts.readiness import (
@@ -25,9 +25,11 @@ from parley.cohorts.readiness import (
 from parley.cohorts.snapshots import CohortSnapshot
 from parley.extensions import db
 from parley.learning import attempts, progress
-from parley.web.instructor.forms import AssignForm, CohortForm, ExtensionForm
+from parley.web.auth.reset import make_instructor_link
+from parley.web.instructor.forms import AssignForm, CohortForm, CohortTimeZoneForm, ExtensionForm
 from parley.web.quiz.view import kind_template, review_items
 from parley.web.support.current import library
+from parley.web.support.dates import cohort_today, day
 from parley.web.support.pagination import page_number, paginate
 from parley.web.support.urls import absolute_url, site_root
 
@@ -77,7 +79,6 @@ def index():
         "instructor/index.html",
         cohorts=membership.cohorts_owned_by(db.session, current_user.id),
         form=CohortForm(),
-        today=date.today(),
     )
 
 
@@ -89,7 +90,6 @@ def create_cohort():
             "instructor/index.html",
             cohorts=membership.cohorts_owned_by(db.session, current_user.id),
             form=form,
-            today=date.today(),
         )
         return page, 400
     cohort = membership.create_cohort(
@@ -98,6 +98,7 @@ def create_cohort():
         name=form.name.data,
         workshop_date=form.workshop_date.data,
         description=form.description.data or "",
+        time_zone=form.time_zone.data,
     )
     db.session.commit()
     flash(f"Created “{cohort.name}”. Share the invitation link or the join code.", "success")
@@ -132,7 +133,8 @@ def cohort(cohort_id: int):
 
 
 def _snapshot(cohort) -> CohortSnapshot:
-    return current_app.extensions["parley_snapshots"].get(db.session, cohort.id, date.today())
+    today = cohort_today(cohort)  # the grid is kept by the cohort's day: overdue moves with it
+    return current_app.extensions["parley_snapshots"].get(db.session, cohort.id, today)
 
 
 @blueprint.post("/cohorts/<int:cohort_id>/assign")
@@ -150,12 +152,48 @@ def assign(cohort_id: int):
         abort(400, description="That course does not exist.")
     module_ids = [module_id] if kind == "module" else [m.id for m in course.modules]
     try:
-        changed = membership.assign(db.session, found, course, module_ids, form.due_date.data)
+        done = membership.assign(
+            db.session, found, course, module_ids, form.due_date.data, cohort_today(found)
+        )
+    except membership.PastDueDate as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".cohort", cohort_id=found.id), 303)
     except membership.CohortError as exc:
         abort(400, description=str(exc))
     db.session.commit()
-    flash(f"Assigned {changed} module{'s' if changed != 1 else ''}.", "success")
+    for message in _assigned_messages(done, course, found):
+        flash(message, "success")
     return redirect(url_for(".cohort", cohort_id=found.id), 303)
+
+
+def _assigned_messages(done: membership.Assigned, course, cohort) -> list[str]:
+    """What an assignment tells the instructor: what was added, and every due date moved."""
+    messages = []
+    if done.added:
+        count, due = len(done.added), day(done.due, cohort)
+        messages.append(f"Assigned {count} module{'s' if count != 1 else ''}, due {due}.")
+    for change in done.moved:
+        messages.append(
+            f"“{course.module(change.module_id).title}”: due date changed from "
+            f"{day(change.before, cohort)} to {day(change.after, cohort)}."
+        )
+    if not messages:
+        messages.append(f"Already assigned, due {day(done.due, cohort)}: nothing changed.")
+    return messages
+
+
+@blueprint.route("/cohorts/<int:cohort_id>/time-zone", methods=["GET", "POST"])
+def time_zone(cohort_id: int):
+    """The cohort's time zone: its due dates end at midnight there."""
+    found = _cohort_or_404(cohort_id)
+    form = CohortTimeZoneForm(time_zone=found.time_zone or "")
+    if form.validate_on_submit():
+        membership.set_time_zone(db.session, found, form.time_zone.data)
+        db.session.commit()
+        flash(f"Time zone: {found.time_zone or 'UTC'}. Due dates end at midnight there.", "success")
+        return redirect(url_for(".cohort", cohort_id=found.id), 303)
+    status = 400 if form.is_submitted() else 200
+    return render_template("instructor/time_zone.html", cohort=found, form=form), status
 
 
 @blueprint.post("/cohorts/<int:cohort_id>/assignments/<int:assignment_id>/delete")
@@ -226,7 +264,7 @@ def learner(cohort_id: int, user_id: int):
     member = _member_or_404(found, user_id)
     states = progress.lesson_states(db.session, member.user_id)
     readiness = cohort_readiness(
-        db.session, library(), found.id, date.today(), user_id=member.user_id
+        db.session, library(), found.id, cohort_today(found), user_id=member.user_id
     )
     (row,) = readiness.rows
     course_ids = readiness.course_ids
@@ -269,6 +307,19 @@ def extend(cohort_id: int, user_id: int):
             db.session.commit()
             flash(f"{member.name} now has until {form.due_date.data.isoformat()}.", "success")
     return redirect(url_for(".learner", cohort_id=found.id, user_id=member.user_id), 303)
+
+
+@blueprint.post("/cohorts/<int:cohort_id>/learners/<int:user_id>/reset-link")
+def reset_link(cohort_id: int, user_id: int):
+    """A one-time password-reset link for a learner of this cohort, shown once on this page."""
+    found = _cohort_or_404(cohort_id)
+    member = _member_or_404(found, user_id)
+    try:
+        made = make_instructor_link(current_user, member.user_id, found.name)
+    except ResetRefused as exc:
+        abort(403, description=str(exc))
+    page = render_template("instructor/reset_link.html", cohort=found, member=member, made=made)
+    return page, 200, {"Cache-Control": "no-store"}
 
 
 @blueprint.get("/cohorts/<int:cohort_id>/learners/<int:user_id>/attempts/<int:attempt_id>")

@@ -4,7 +4,7 @@ of them before each workshop (cohorts), put together here since learning never u
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -24,8 +24,8 @@ class Dashboard:
     resume: ContinuePoint | None
 
 
-def learner_dashboard(session: Session, library: Library, user_id: int, today: date) -> Dashboard:
-    """Everything "My learning" shows, in a fixed number of statements."""
+def learner_dashboard(session: Session, library: Library, user_id: int, now: datetime) -> Dashboard:
+    """Everything "My learning" shows at now, in a fixed number of statements."""
     states = progress.lesson_states(session, user_id)
     records = attempts.quiz_records(session, user_id)
     overviews = {
@@ -34,7 +34,7 @@ def learner_dashboard(session: Session, library: Library, user_id: int, today: d
         )
         for course in library.courses
     }
-    due = due_for(session, library, user_id, overviews, today)
+    due = due_for(session, library, user_id, overviews, now)
     assigned = {item.course_id for group in due for item in group.items}
     taking = [o for o in overviews.values() if o.started or o.course.id in assigned]
     latest = attempts.latest_answers(session, user_id, library.objectives_by_version)

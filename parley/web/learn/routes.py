@@ -1,7 +1,5 @@
 """Landing page, catalogue, course, module and lesson pages, and the learner dashboard."""
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -11,6 +9,7 @@ from parley.learning.mastery import by_lesson, mastery
 from parley.learning.overview import course_overview, neighbours
 from parley.web.learn.dashboard import learner_dashboard
 from parley.web.support.current import course_or_404, library
+from parley.web.support.dates import now
 
 blueprint = Blueprint("learn", __name__)
 
@@ -105,7 +104,7 @@ def complete_lesson(course_id: str, lesson_id: str):
 @blueprint.get("/dashboard")
 @login_required
 def dashboard():
-    found = learner_dashboard(db.session, library(), current_user.id, date.today())
+    found = learner_dashboard(db.session, library(), current_user.id, now())
     return render_template("learn/dashboard.html", dashboard=found)
 
 
