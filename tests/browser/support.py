@@ -119,3 +119,20 @@ def _choose(page, locator, keyboard: bool) -> None:
         locator.press("Space")
     else:
         locator.check()
+
+
+def page_problems(page, name: str) -> dict:
+    """Sideways scrolling at either width and serious axe violations, by page name."""
+    problems = {}
+    for width_name, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, f"{name}-{width_name}")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            problems[f"{name} at {width}px"] = f"scrolls sideways by {overflow}px"
+    violations = axe_violations(page)
+    if violations:
+        problems[name] = violations
+    return problems

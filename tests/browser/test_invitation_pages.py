@@ -5,27 +5,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.browser.support import PASSWORD, WIDTHS, axe_violations, login, screenshot
+from tests.browser.support import PASSWORD, login, page_problems
 from tests.factories import create_account, make_cohort
 
 pytestmark = pytest.mark.browser
-
-
-def page_problems(page, name: str) -> dict:
-    """Sideways scrolling at either width and serious axe violations, by page name."""
-    problems = {}
-    for width_name, width in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": 900})
-        screenshot(page, f"{name}-{width_name}")
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        if overflow > 0:
-            problems[f"{name} at {width}px"] = f"scrolls sideways by {overflow}px"
-    violations = axe_violations(page)
-    if violations:
-        problems[name] = violations
-    return problems
 
 
 def test_instructor_removes_renews_and_allows_back(live_server, new_page):

@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 
 from parley import create_app
 from parley.db import Database
-from tests.browser.support import PASSWORD, WIDTHS, axe_violations, login, screenshot
+from tests.browser.support import PASSWORD, login, page_problems
 from tests.factories import POSTGRES_URL, create_account, make_cohort, smtp_server
 
 pytestmark = pytest.mark.browser
@@ -52,23 +52,6 @@ def mail_server(browser_available, tmp_path, migrated_template):
             server.shutdown()
             thread.join(timeout=10)
             Database.engine(app).dispose()
-
-
-def page_problems(page, name: str) -> dict:
-    """Sideways scrolling at either width and serious axe violations, by page name."""
-    problems = {}
-    for width_name, width in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": 900})
-        screenshot(page, f"{name}-{width_name}")
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        if overflow > 0:
-            problems[f"{name} at {width}px"] = f"scrolls sideways by {overflow}px"
-    violations = axe_violations(page)
-    if violations:
-        problems[name] = violations
-    return problems
 
 
 def test_a_forgotten_password_is_reset_through_the_mailed_link(mail_server, new_page):
