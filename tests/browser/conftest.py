@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 from parley import create_app
 from parley.cli import alembic_config
 from parley.db import Database
-from tests.browser.support import ARGS, AXE, CHROMIUM
+from tests.browser.support import ARGS, AXE, CHROMIUM, closing_even_when_dropped
 from tests.factories import POSTGRES_URL, empty_postgres_tables
 
 
@@ -64,7 +64,7 @@ def live_server(browser_available, tmp_path_factory, migrated_template):
         }
     )
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_even_when_dropped(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield app, f"http://127.0.0.1:{server.server_port}"

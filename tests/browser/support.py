@@ -136,3 +136,25 @@ def page_problems(page, name: str) -> dict:
     if violations:
         problems[name] = violations
     return problems
+
+
+def closing_even_when_dropped(app):
+    """The app for Werkzeug's development server, whose every response body is closed even
+    when the browser drops the connection.
+
+    When Chromium resets a connection (an aborted stylesheet download), the server's cleanup
+    reads the socket and fails before it closes the body, so a static file stays open and
+    pytest reports its ResourceWarning. This generator closes the body when it finishes, and
+    when it is thrown away unfinished.
+    """
+
+    def serve(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            yield from body
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return serve

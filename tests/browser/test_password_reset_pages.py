@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 
 from parley import create_app
 from parley.db import Database
-from tests.browser.support import PASSWORD, login, page_problems
+from tests.browser.support import PASSWORD, closing_even_when_dropped, login, page_problems
 from tests.factories import POSTGRES_URL, create_account, make_cohort, smtp_server
 
 pytestmark = pytest.mark.browser
@@ -43,7 +43,7 @@ def mail_server(browser_available, tmp_path, migrated_template):
             }
         )
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+        server = make_server("127.0.0.1", 0, closing_even_when_dropped(app), threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
