@@ -132,6 +132,7 @@ LEARNER_FORMS = {
     ],
     "/cohorts/{cohort}/leave": ["x"],
     "/account/time-zone": ["time_zone"],
+    "/account/name": ["name"],
 }
 TRAINER_FORMS = {
     "/instructor/cohorts": ["name", "workshop_date", "description", "time_zone"],

@@ -43,6 +43,12 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
+class ChangeNameForm(FlaskForm):
+    """The account page's name: registration's limits."""
+
+    name = StringField("Name", validators=[InputRequired(), Length(max=120)])
+
+
 class ChangePasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[InputRequired(), Length(max=256)])
     new = new_password_field("New password")

@@ -1,18 +1,32 @@
 """Register, log in and log out."""
 
+import json
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, logout_user
 
 from parley.accounts import lockout, sessions
 from parley.accounts.failures import in_words, retry_after_seconds
+from parley.accounts.profile import change_name
 from parley.accounts.signed_in import sign_in
 from parley.accounts.time_zones import set_user_time_zone
 from parley.accounts.users import AccountError, change_password, create_user
 from parley.cohorts import membership, signups
+from parley.cohorts.personal_data import personal_data
 from parley.extensions import db
-from parley.web.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
+from parley.models import utcnow
+from parley.web.auth.forms import ChangeNameForm, ChangePasswordForm, LoginForm, RegisterForm
 from parley.web.auth.limits import (
     keep_login_rules,
     login_per_address,
@@ -173,12 +187,48 @@ def password():
 
 @blueprint.get("/account")
 @login_required
-def account(zone_form: TimeZoneForm | None = None):
+def account(zone_form: TimeZoneForm | None = None, name_form: ChangeNameForm | None = None):
     browsers = sessions.signed_in_browsers(
         db.session, current_user.id, current_user.token, current_app.config["SESSION_IDLE_DAYS"]
     )
     zone_form = zone_form or TimeZoneForm(time_zone=own_zone() or "")
-    return render_template("auth/account.html", browsers=browsers, zone_form=zone_form)
+    name_form = name_form or ChangeNameForm(name=current_user.name)
+    return render_template(
+        "auth/account.html", browsers=browsers, zone_form=zone_form, name_form=name_form
+    )
+
+
+@blueprint.post("/account/name")
+@login_required
+def set_name():
+    """Change the account's name; a bad one is a form error (400) and nothing changes."""
+    form = ChangeNameForm()
+    if not form.validate_on_submit():
+        return account(name_form=form), 400
+    try:
+        user = change_name(db.session, current_user.id, form.name.data)
+    except AccountError as exc:
+        form.name.errors = [str(exc)]
+        return account(name_form=form), 400
+    db.session.commit()
+    flash(f"Your name is now {user.name}.", "success")
+    return redirect(url_for("auth.account"), 303)
+
+
+@blueprint.get("/account/data.json")
+@login_required
+def download_data():
+    """Everything held about this account, as one JSON file to keep."""
+    now = utcnow()
+    data = personal_data(db.session, current_user.id, now=now)
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="parley-data-{now.date()}.json"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @blueprint.post("/account/time-zone")
