@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import yaml
 from click.testing import CliRunner
-from sqlalchemy import Integer, MetaData, insert, select, text
+from sqlalchemy import Integer, MetaData, event, insert, select, text
 from sqlalchemy.orm import Session
 
 from parley.accounts.users import create_user
@@ -34,7 +34,7 @@ from parley.cohorts import membership
 from parley.config import PROJECT_ROOT
 from parley.content import load_library
 from parley.content.model import Quiz
-from parley.db import make_engine
+from parley.db import Database, make_engine
 from parley.extensions import db
 from parley.grading import (
     Condition,
@@ -949,3 +949,20 @@ def smtp_server(
 def unused_smtp_url() -> str:
     """A mail URL where no server listens: connections are refused at once."""
     return f"smtp://127.0.0.1:{free_port()}?starttls=0"
+
+
+def count_statements(app, client, path: str) -> int:
+    """How many SQL statements one GET of path sends (it must answer 200)."""
+    engine = Database.engine(app)
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 200, response.text
+    return len(statements)

@@ -2,30 +2,20 @@
 
 from datetime import date, timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from parley.db import Database
 from parley.extensions import db
 from parley.models import User
-from tests.factories import add_learners, create_account, log_in, make_cohort, text_of
+from tests.factories import (
+    add_learners,
+    count_statements,
+    create_account,
+    log_in,
+    make_cohort,
+    text_of,
+)
 
 MODULES = ["what-is-impasse", "strategies", "walkouts", "no-agreement"]
-
-
-def count_statements(app, client, path: str) -> int:
-    engine = Database.engine(app)
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    assert response.status_code == 200, response.text
-    return len(statements)
 
 
 def test_dashboard_statements_do_not_grow_from_5_to_500_learners(quiz_app):

@@ -5,13 +5,13 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from parley.db import Database
 from parley.extensions import db
 from parley.models import Attempt, User
 from tests.factories import (
     RIGHT_ANSWERS,
+    count_statements,
     create_account,
     log_in,
     make_cohort,
@@ -203,22 +203,6 @@ def test_the_download_needs_a_log_in(quiz_app):
     response = quiz_app.test_client().get("/account/data.json")
     assert response.status_code == 302
     assert response.headers["Location"] == "/login?next=%2Faccount%2Fdata.json"
-
-
-def count_statements(app, client, path: str) -> int:
-    engine = Database.engine(app)
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    assert response.status_code == 200, response.text
-    return len(statements)
 
 
 def test_the_download_costs_the_same_statements_for_one_attempt_or_six(quiz_app, ana):
