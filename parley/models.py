@@ -31,6 +31,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The reader's own IANA time zone ("Europe/Berlin"); None follows the cohort's, or UTC.
     time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # When the account switched reminder e-mails off; None: reminders are on.
+    reminders_off_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class AccountSession(Base):
@@ -216,3 +218,58 @@ class DueDateOverride(Base):
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     due_date: Mapped[date]
+
+
+class ReminderSent(Base):
+    """A reminder e-mail the mail server accepted, for one learner, assignment and due date:
+    never sent twice, and a later (extended) due date earns a new one."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (
+        UniqueConstraint("user_id", "assignment_id", "due_on", name="uq_reminder_sent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignment.id", ondelete="CASCADE"), index=True
+    )
+    due_on: Mapped[date]
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CohortSummarySent(Base):
+    """The day (in the cohort's zone) an instructor was sent a cohort's summary: one a day."""
+
+    __tablename__ = "cohort_summary_sent"
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "instructor_id", "sent_on", name="uq_cohort_summary"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    instructor_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    sent_on: Mapped[date]
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PendingSignUp(Base):
+    """A sign-up waiting for its e-mail address to be confirmed (only when mail is
+    configured): the account is created when the link is followed."""
+
+    __tablename__ = "pending_sign_up"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of the random token in the confirmation link.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # The cohort whose invitation or join code came with the sign-up, joined on confirming.
+    cohort_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cohort.id", ondelete="CASCADE"), nullable=True
+    )
+    next_path: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
