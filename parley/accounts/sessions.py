@@ -118,17 +118,18 @@ def end_other_sessions(session: Session, user_id: int, keep_token: str) -> int:
     return ended.rowcount
 
 
-def end_idle_sessions(session: Session, user_id: int, idle_days: int) -> None:
-    """Delete this account's sessions idle for idle_days or more, but not remembered ones
-    before their remembered_until."""
-    now = utcnow()
-    session.execute(
+def end_idle_sessions(session: Session, idle_days: int, now: datetime | None = None) -> int:
+    """Delete every account's sessions idle for idle_days or more, but not remembered ones
+    before their remembered_until; return how many. Run at each log-in, so the rows of
+    browsers (and accounts) that never come back do not pile up."""
+    now = now or utcnow()
+    ended = session.execute(
         delete(AccountSession).where(
-            AccountSession.user_id == user_id,
             AccountSession.last_seen_at < idle_since(idle_days, now),
             or_(AccountSession.remembered_until.is_(None), AccountSession.remembered_until <= now),
         )
     )
+    return ended.rowcount
 
 
 def end_session_by_id(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g
 from flask import session as cookie_session
-from flask_login import UserMixin, login_user
+from flask_login import UserMixin, login_user, logout_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -57,14 +57,26 @@ class SignedIn(UserMixin):
 
 
 def sign_in(session: Session, user: User, user_agent: str, remember: bool = False) -> None:
-    """Start a stored session for this account in this browser (ending its idle ones), and
+    """Start a stored session for this account in this browser (ending every account's idle
+    ones), and
     issue a new CSRF token: the one a page showed before log-in is refused after it. A
     remembered session lasts REMEMBER_COOKIE_DURATION, as its cookie does. The caller
     commits."""
-    end_idle_sessions(session, user.id, current_app.config["SESSION_IDLE_DAYS"])
+    end_idle_sessions(session, current_app.config["SESSION_IDLE_DAYS"])
     remember_for = current_app.config["REMEMBER_COOKIE_DURATION"] if remember else None
     token = start_session(session, user.id, user_agent, remember_for=remember_for)
     login_user(SignedIn.of(user, token), remember=remember, duration=remember_for)
+    _forget_csrf_token()
+
+
+def sign_out() -> None:
+    """Log this browser out (its session row is the caller's to delete) and drop its CSRF
+    token, so a page shown while signed in cannot post after log-out."""
+    logout_user()
+    _forget_csrf_token()
+
+
+def _forget_csrf_token() -> None:
     # Flask-WTF keeps its raw token in the cookie session and the signed one in g; without
     # either, the next form gets a new one.
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")

@@ -253,9 +253,15 @@ def unassign(session: Session, cohort_id: int, assignment_id: int) -> bool:
 
 
 def extend_due_date(
-    session: Session, cohort: Cohort, assignment_id: int, user_id: int, due: date
+    session: Session,
+    cohort: Cohort,
+    assignment_id: int,
+    user_id: int,
+    due: date,
+    today: date | None = None,
 ) -> None:
-    """Give one learner a later due date for one assignment."""
+    """Give one learner a later due date for one assignment; given today (in the cohort's
+    zone), a date before it raises PastDueDate and nothing changes."""
     assignment = session.get(Assignment, assignment_id)
     if assignment is None or assignment.cohort_id != cohort.id:
         raise CohortError("That assignment is not part of this cohort.")
@@ -263,6 +269,11 @@ def extend_due_date(
         raise CohortError("That learner is not a member of this cohort.")
     if due <= assignment.due_date:
         raise CohortError("An extension must be later than the cohort's due date.")
+    if today is not None and due < today:
+        raise PastDueDate(
+            f"The extension {due.isoformat()} is in the past: today is {today.isoformat()} "
+            f"in the cohort's time zone ({cohort.time_zone or 'UTC'}). Choose today or later."
+        )
     override = session.scalar(
         select(DueDateOverride).where(
             DueDateOverride.assignment_id == assignment_id, DueDateOverride.user_id == user_id

@@ -1,6 +1,7 @@
 """Cohorts, assignments, readiness, exports and debrief, as instructors and learners use them."""
 
 import csv
+import html
 import io
 import json
 import re
@@ -219,6 +220,32 @@ def test_one_learner_gets_a_later_due_date_without_changing_others(
     assert due_rows(ben.get("/dashboard").text) == [
         f"Walkouts {shown(yesterday)} overdue not started"
     ]
+
+
+def test_an_extension_before_today_is_refused_and_changes_nothing(
+    quiz_app, trainer, learner_client
+):
+    cohort_id, link, _ = create_cohort_on_the_web(trainer)
+    due = datetime.now(UTC).date()
+    assign_on_the_web(trainer, cohort_id, due=due.isoformat())
+    ana, _ = ana_and_ben_join(learner_client, link)
+    quiz_app.extensions["parley_clock"] = lambda: datetime.now(UTC) + timedelta(days=3)
+    url = f"/instructor/cohorts/{cohort_id}"
+    ana_id = int(re.search(r'/learners/(\d+)">Ana A', trainer.get(url).text).group(1))
+    learner_page = trainer.get(f"{url}/learners/{ana_id}").text
+    assignment_id = re.search(r'<option value="(\d+)">Walkouts', learner_page).group(1)
+    too_early = due + timedelta(days=1)  # later than the cohort's date, but already past
+    answer = trainer.post(
+        f"{url}/learners/{ana_id}/extend",
+        data={"assignment": assignment_id, "due_date": too_early.isoformat()},
+        follow_redirects=True,
+    )
+    today = due + timedelta(days=3)
+    assert (
+        f"The extension {too_early.isoformat()} is in the past: today is {today.isoformat()} "
+        "in the cohort's time zone (UTC). Choose today or later."
+    ) in html.unescape(answer.text)
+    assert due_rows(ana.get("/dashboard").text) == [f"Walkouts {shown(due)} overdue not started"]
 
 
 def test_matrix_follows_the_learners_progress(trainer, learner_client):

@@ -175,6 +175,19 @@ def test_a_session_idle_for_the_set_days_is_refused_and_deleted(app):
     assert sessions_of(app, pat) == 0
 
 
+def test_a_log_in_deletes_the_idle_sessions_of_accounts_that_never_came_back(app):
+    gone = create_account(app, "gone@example.com")
+    kept = create_account(app, "kept@example.com")
+    create_account(app, "pat@example.com")
+    log_in(app, "gone@example.com")
+    log_in(app, "kept@example.com")
+    set_last_seen(app, gone, timedelta(days=14, minutes=1))
+    set_last_seen(app, kept, timedelta(days=13))
+
+    log_in(app, "pat@example.com")
+    assert (sessions_of(app, gone), sessions_of(app, kept)) == (0, 1)
+
+
 def test_the_idle_timeout_is_settable(app_config):
     app_config["SESSION_IDLE_DAYS"] = 2
     app = create_app(app_config)
@@ -234,6 +247,25 @@ def test_the_csrf_token_from_before_log_in_is_refused_after_it(csrf_app):
     after = csrf_token(client, "/dashboard")
     assert after != before
     assert client.post("/logout", data={"csrf_token": after}).status_code == 302
+
+
+def test_the_csrf_token_of_a_signed_in_page_is_refused_after_log_out(csrf_app):
+    create_account(csrf_app, "pat@example.com")
+    create_account(csrf_app, "sam@example.com")
+    client = csrf_app.test_client()
+    token = csrf_token(client, "/login")
+    client.post(
+        "/login", data={"email": "pat@example.com", "password": PASSWORD, "csrf_token": token}
+    )
+    signed_in = csrf_token(client, "/dashboard")
+    assert client.post("/logout", data={"csrf_token": signed_in}).status_code == 302
+
+    # The next person at this browser cannot be made to post with the old page's token.
+    sam = {"email": "sam@example.com", "password": PASSWORD, "csrf_token": signed_in}
+    assert client.post("/login", data=sam).status_code == 400
+    sam["csrf_token"] = csrf_token(client, "/login")
+    assert sam["csrf_token"] != signed_in
+    assert client.post("/login", data=sam).status_code == 302
 
 
 def test_registering_also_issues_a_new_csrf_token(csrf_app):
