@@ -14,12 +14,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 
 from parley.accounts import lockout, sessions
 from parley.accounts.failures import in_words, retry_after_seconds
 from parley.accounts.profile import change_name
-from parley.accounts.signed_in import sign_in
+from parley.accounts.signed_in import sign_in, sign_out
 from parley.accounts.time_zones import set_user_time_zone
 from parley.accounts.users import AccountError, change_password, create_user
 from parley.cohorts import membership, signups
@@ -148,7 +148,7 @@ def login():
 def logout():
     sessions.end_session(db.session, current_user.id, current_user.token)
     db.session.commit()
-    logout_user()
+    sign_out()
     flash("You have logged out.", "info")
     return redirect(url_for("learn.landing"))
 
@@ -249,7 +249,7 @@ def set_time_zone():
 def logout_everywhere():
     ended = sessions.end_all_sessions(db.session, current_user.id)
     db.session.commit()
-    logout_user()
+    sign_out()
     flash(f"You have logged out everywhere: {ended} browser{'' if ended == 1 else 's'}.", "info")
     return redirect(url_for("learn.landing"))
 

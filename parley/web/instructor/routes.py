@@ -299,7 +299,12 @@ def extend(cohort_id: int, user_id: int):
     else:
         try:
             membership.extend_due_date(
-                db.session, found, form.assignment.data, member.user_id, form.due_date.data
+                db.session,
+                found,
+                form.assignment.data,
+                member.user_id,
+                form.due_date.data,
+                cohort_today(found),
             )
         except membership.CohortError as exc:
             flash(str(exc), "error")
