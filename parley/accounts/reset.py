@@ -49,10 +49,20 @@ class LinkKind:
     def hours(self) -> int:
         return int(self.lasts.total_seconds() // 3600)
 
+    @property
+    def in_words(self) -> str:
+        """How long it lasts in words: "1 hour", "24 hours", "7 days" (days from two on)."""
+        hours = self.hours
+        if hours >= 48 and hours % 24 == 0:
+            return f"{hours // 24} days"
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+
 
 BY_MAIL = LinkKind("mail", "parley.password-reset.mail", timedelta(hours=1))
 BY_INSTRUCTOR = LinkKind("instructor", "parley.password-reset.instructor", timedelta(hours=24))
-LINK_KINDS = (BY_MAIL, BY_INSTRUCTOR)
+# An account made by a roster import chooses its first password with it (cohorts/roster.py).
+INVITATION = LinkKind("invitation", "parley.invitation", timedelta(days=7))
+LINK_KINDS = (BY_MAIL, BY_INSTRUCTOR, INVITATION)
 
 USED, EXPIRED, INVALID = "used", "expired", "invalid"
 
@@ -74,8 +84,7 @@ class LinkRefused(Exception):
     }
 
     def __init__(self, reason: str, kind: LinkKind | None = None) -> None:
-        hours = kind.hours if kind else 0
-        wording = f"{hours} hour{'s' if hours != 1 else ''}"
+        wording = kind.in_words if kind else "0 hours"
         super().__init__(self.MESSAGES[reason].format(hours=wording))
         self.reason = reason
         self.kind = kind

@@ -16,6 +16,7 @@ from parley import mail
 from parley.accounts import reset, sessions
 from parley.accounts.failures import in_words, retry_after_seconds
 from parley.accounts.signed_in import sign_in
+from parley.cohorts.roster import cohort_names_of
 from parley.extensions import db
 from parley.models import User
 from parley.web.auth.forms import new_password_field
@@ -111,7 +112,7 @@ def reset_password(token: str):
     """Set a new password through a reset link: every session of the account ends, and this
     browser is signed in afresh."""
     try:
-        user, _kind = reset.check_token(db.session, current_app.config["SECRET_KEY"], token)
+        user, kind = reset.check_token(db.session, current_app.config["SECRET_KEY"], token)
     except reset.LinkRefused as exc:
         page = render_template("auth/reset_refused.html", message=str(exc), reason=exc.reason)
         return _no_store(page, 400)
@@ -125,11 +126,17 @@ def reset_password(token: str):
         sign_in(db.session, user, request.user_agent.string)
         db.session.commit()
         others = f" {ended} other browser{'' if ended == 1 else 's'} logged out." if ended else ""
-        flash(f"Your new password is set and you are logged in.{others}", "success")
+        if kind == reset.INVITATION:
+            flash("Your password is set and you are logged in. Welcome to Parley!", "success")
+        else:
+            flash(f"Your new password is set and you are logged in.{others}", "success")
         landing = "instructor.index" if user.role == "instructor" else "learn.dashboard"
         return redirect(url_for(landing))
     status = 400 if form.is_submitted() else 200
-    return _no_store(render_template("auth/reset.html", form=form, user=user), status)
+    # An invitation (roster import) names the cohorts its account was added to.
+    cohorts = cohort_names_of(db.session, user.id) if kind == reset.INVITATION else None
+    page = render_template("auth/reset.html", form=form, user=user, invited_to=cohorts)
+    return _no_store(page, status)
 
 
 @dataclass(frozen=True)
