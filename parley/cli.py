@@ -1,4 +1,5 @@
-"""Flask commands: `users`, `db` and `content` (content works even when the app cannot load)."""
+"""Flask commands: `users`, `cohorts`, `reminders`, `db` and `content` (content works even
+when the app cannot load)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from parley.accounts.operations import delete_user, list_users, user_by_email
 from parley.accounts.passwords import password_problem
 from parley.accounts.reset import set_new_password
 from parley.accounts.users import AccountError, create_user, set_role
+from parley.cohorts import ownership
+from parley.cohorts.membership import CohortError
 from parley.config import content_dirs
 from parley.content import load_library
 from parley.content.coverage import coverage_table
@@ -29,6 +32,7 @@ from parley.grading.explain import explain
 from parley.models import ROLES
 
 users_cli = AppGroup("users", help="Manage accounts.")
+cohorts_cli = AppGroup("cohorts", help="List, hand over or delete cohorts.")
 db_cli = AppGroup("db", help="Create or upgrade the database.")
 content_cli = click.Group("content", help="Check course and quiz files.")
 
@@ -141,6 +145,66 @@ def delete_user_command(email: str, yes: bool) -> None:
     click.echo(f"deleted {address}")
 
 
+@cohorts_cli.command("list")
+@_needs_database
+def list_cohorts_command() -> None:
+    """Print every cohort by workshop date: id, name, owner's email, members and workshop
+    date, tab-separated (a tab or line break in a name is printed as a space)."""
+    for row in ownership.list_cohorts(db.session):
+        name = " ".join(row.name.replace("\t", " ").splitlines())
+        click.echo(
+            f"{row.id}\t{name}\t{row.owner_email}\t{row.members}\t{row.workshop_date:%Y-%m-%d}"
+        )
+
+
+@cohorts_cli.command("transfer")
+@click.argument("cohort_id", type=int)
+@click.option("--to", "email", required=True, help="The new owner: an instructor's email.")
+@_needs_database
+def transfer_cohort_command(cohort_id: int, email: str) -> None:
+    """Hand a cohort to another instructor, with its members, assignments and invitation. A
+    new owner who was a member of it stops being one."""
+    try:
+        moved = ownership.transfer_cohort(db.session, cohort_id, email)
+    except CohortError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(
+        f"cohort {moved.cohort_id} “{moved.cohort_name}” now belongs to {moved.new_owner}; "
+        f"{moved.old_owner} no longer owns it"
+    )
+    if moved.membership_ended:
+        click.echo(
+            f"{moved.new_owner} was a member of it and no longer is: instructors do not learn "
+            "in their own cohorts (their progress and attempts stay with their account)"
+        )
+
+
+@cohorts_cli.command("delete")
+@click.argument("cohort_id", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@_needs_database
+def delete_cohort_command(cohort_id: int, yes: bool) -> None:
+    """Delete a cohort with its memberships, assignments, extensions and removals; learners
+    keep their accounts, progress and attempts."""
+    try:
+        cohort = ownership.cohort_by_id(db.session, cohort_id)
+    except CohortError as exc:
+        raise click.ClickException(str(exc)) from exc
+    name = cohort.name
+    if not yes:
+        contents = ownership.cohort_contents(db.session, cohort.id)
+        click.confirm(
+            f"Delete cohort {cohort.id} “{name}” with its {contents.members} "
+            f"membership{'s' if contents.members != 1 else ''} and {contents.assignments} "
+            f"assignment{'s' if contents.assignments != 1 else ''}?",
+            abort=True,
+        )
+    ownership.delete_cohort(db.session, cohort)
+    db.session.commit()
+    click.echo(f"deleted cohort {cohort_id} “{name}”")
+
+
 def alembic_config(url: str):
     from alembic.config import Config
 
@@ -237,3 +301,67 @@ def demo_command(force: bool) -> None:
     )
     for role, email in logins:
         click.echo(f"  {role:<10} {email}")
+
+
+reminders_cli = AppGroup("reminders", help="Send reminder e-mails (run daily from cron).")
+
+
+def _messages(reminders: int, summaries: int) -> str:
+    """ "1 reminder and 2 summaries"."""
+    return (
+        f"{reminders} reminder{'' if reminders == 1 else 's'} and "
+        f"{summaries} summar{'y' if summaries == 1 else 'ies'}"
+    )
+
+
+@reminders_cli.command("send")
+@click.option(
+    "--days",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Remind of modules due from today through this many days ahead.",
+)
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; send and record nothing.")
+@_needs_database
+def send_reminders_command(days: int, dry_run: bool) -> None:
+    """E-mail each learner whose assigned modules are due within DAYS and not ready (once per
+    module and due date), and each instructor a daily summary of their cohort. Exits 1 if a
+    message could not be sent: it stays unsent, and the next run tries it again."""
+    from parley import mail
+    from parley.cohorts.reminders import deliver, plan_reminders
+    from parley.web.auth.reminders import ReminderMail, describe, site_context
+    from parley.web.support.dates import now
+
+    if not dry_run and not mail.mail_enabled(current_app.config):
+        raise click.ClickException(
+            "mail is not configured: set PARLEY_MAIL_URL (and PARLEY_MAIL_FROM) to send "
+            "reminders; --dry-run shows what would be sent"
+        )
+    with site_context(current_app):
+        moment = now()
+        library = current_app.extensions["parley_content"]
+        plan = plan_reminders(db.session, library, moment, days)
+        if dry_run:
+            for line in describe(plan):
+                click.echo(line)
+            click.echo(
+                f"dry run: {_messages(len(plan.reminders), len(plan.summaries))} would be sent; "
+                "nothing was sent or recorded"
+            )
+            return
+
+        def tell(outcome) -> None:
+            if outcome.sent:
+                click.echo(f"sent {outcome.kind} to {outcome.to}: {outcome.subject}")
+            else:
+                click.echo(f"not sent: {outcome.kind} to {outcome.to}: {outcome.error}", err=True)
+
+        delivery = deliver(db.session, plan, ReminderMail(days), mail.send, moment, tell)
+    left = f"; stopped with {delivery.left} more not tried" if delivery.left else ""
+    sent = _messages(delivery.count("reminder"), delivery.count("summary"))
+    click.echo(f"{sent} sent, {delivery.failed} not sent{left}")
+    if delivery.failed:
+        raise click.ClickException(
+            "some messages were not sent; they stay unsent and the next run tries them again"
+        )

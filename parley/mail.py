@@ -35,6 +35,11 @@ class MailNotConfigured(MailNotSent):
     """There is no mail server outside development: nothing is sent."""
 
 
+class MessageRefused(MailNotSent):
+    """The server refused this message or its recipient, not the conversation: the next
+    message, to someone else, may still go."""
+
+
 @dataclass(frozen=True)
 class Message:
     """An e-mail to one person: a text part, an HTML part and any extra headers."""
@@ -196,20 +201,20 @@ def _refused(step, *args: Any) -> None:
         step(*args)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = ", ".join(f"{code} {_text(reply)}" for code, reply in exc.recipients.values())
-        raise MailNotSent(f"the mail server refused the recipient ({codes})") from exc
+        raise MessageRefused(f"the mail server refused the recipient ({codes})") from exc
     except smtplib.SMTPSenderRefused as exc:
         raise MailNotSent(
             f"the mail server refused the sender {exc.sender} ({exc.smtp_code} "
             f"{_text(exc.smtp_error)})"
         ) from exc
     except smtplib.SMTPResponseException as exc:
-        raise MailNotSent(
+        raise MessageRefused(
             f"the mail server refused the message ({exc.smtp_code} {_text(exc.smtp_error)})"
         ) from exc
     except smtplib.SMTPNotSupportedError as exc:  # e.g. an address beyond ASCII, no SMTPUTF8
-        raise MailNotSent(f"the mail server cannot take this message: {exc}") from exc
+        raise MessageRefused(f"the mail server cannot take this message: {exc}") from exc
     except UnicodeError as exc:  # an address smtplib cannot write for this server
-        raise MailNotSent("the mail server cannot take this address (not ASCII)") from exc
+        raise MessageRefused("the mail server cannot take this address (not ASCII)") from exc
     except (OSError, smtplib.SMTPException) as exc:
         raise MailNotSent(f"the mail server stopped answering: {_reason(exc)}") from exc
 
