@@ -3,9 +3,10 @@
 A workshop room signs up from one address (the venue's network), so a sign-up that comes
 with a cohort's invitation link or join code is limited per cohort, not per address. What is
 counted is the sign-ups that happened: accounts created in the window that joined this cohort
-in the window (table `membership` joined to `user`), so no table of its own is needed, every
-worker and every restart counts the same rows, and a sign-up that failed (a taken e-mail, a
-weak password) uses nothing up. A wrong join code typed on the sign-up form counts as a
+in the window (table `membership` joined to `user`), and, with mail configured, sign-ups made
+in the window that still wait for their address to be confirmed (`pending_sign_up`: each
+sent an e-mail). So no table of its own is needed, every worker and every restart counts
+the same rows, and a sign-up that failed (a taken e-mail, a weak password) uses nothing up. A wrong join code typed on the sign-up form counts as a
 join-code failure of its address (parley.cohorts.joining), as on the join page.
 
 Takes a session, never commits.
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from parley.accounts.failures import (
@@ -30,7 +31,7 @@ from parley.accounts.failures import (
 )
 from parley.cohorts import membership
 from parley.cohorts.joining import JOIN_CODE, CodeLookup, JoinCodeRules
-from parley.models import Cohort, Membership, User, utcnow
+from parley.models import Cohort, Membership, PendingSignUp, User, utcnow
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,11 @@ def takes_sign_ups(cohort: Cohort | None) -> bool:
 
 
 def _signed_up_through(cohort_id: int, since: datetime):
-    return (
-        select(User.created_at)
+    """The times of this cohort's sign-ups since a time: accounts created that joined it, and
+    sign-ups still waiting for their address to be confirmed (with mail configured), which
+    sent an e-mail each and so use the allowance as much as an account does."""
+    accounts = (
+        select(User.created_at.label("at"))
         .join(Membership, Membership.user_id == User.id)
         .where(
             Membership.cohort_id == cohort_id,
@@ -64,12 +68,17 @@ def _signed_up_through(cohort_id: int, since: datetime):
             User.created_at >= since,
         )
     )
+    waiting = select(PendingSignUp.created_at.label("at")).where(
+        PendingSignUp.cohort_id == cohort_id, PendingSignUp.created_at >= since
+    )
+    return union_all(accounts, waiting).subquery()
 
 
 def count_sign_ups(session: Session, cohort_id: int, since: datetime) -> int:
-    """Accounts created since a time that joined this cohort since then."""
-    query = _signed_up_through(cohort_id, since).with_only_columns(func.count())
-    return session.scalar(query) or 0
+    """Sign-ups through this cohort since a time: accounts created that joined it, and
+    sign-ups waiting for confirmation."""
+    times = _signed_up_through(cohort_id, since)
+    return session.scalar(select(func.count()).select_from(times)) or 0
 
 
 def wait_before_signing_up(
@@ -83,11 +92,9 @@ def wait_before_signing_up(
         return timedelta(0)
     # The count drops below the allowance when its (found - amount + 1)-th oldest sign-up
     # leaves the window.
+    times = _signed_up_through(cohort.id, since)
     leaves = session.scalar(
-        _signed_up_through(cohort.id, since)
-        .order_by(User.created_at)
-        .offset(found - rules.per_invitation.amount)
-        .limit(1)
+        select(times.c.at).order_by(times.c.at).offset(found - rules.per_invitation.amount).limit(1)
     )
     if leaves is None:  # left the cohort meanwhile
         return timedelta(0)

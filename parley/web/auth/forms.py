@@ -56,3 +56,14 @@ class ChangePasswordForm(FlaskForm):
         "New password again",
         validators=[InputRequired(), EqualTo("new", message="The two new passwords differ.")],
     )
+
+
+class ChangeEmailForm(FlaskForm):
+    """The account page's new address, with the current password."""
+
+    email = EmailField(
+        "New email",
+        validators=[InputRequired(), Email(), Length(max=320)],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
+    current = PasswordField("Current password", validators=[InputRequired(), Length(max=256)])
