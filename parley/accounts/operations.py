@@ -3,11 +3,11 @@ Takes a session, never commits."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from parley.accounts.users import AccountError, find_user_by_email, normalise_email
-from parley.models import Cohort, User
+from parley.models import Cohort, FailedAttempt, PendingSignUp, User
 
 
 def list_users(session: Session, role: str | None = None) -> list[User]:
@@ -33,8 +33,11 @@ def owned_cohort_names(session: Session, user_id: int) -> list[str]:
 
 
 def delete_user(session: Session, user: User) -> None:
-    """Delete the account with its sessions, progress, attempts and memberships (the
-    database's ON DELETE CASCADE); AccountError if it still owns cohorts, naming them."""
+    """Delete the account with its sessions, progress, attempts with their answers,
+    memberships, removals, extensions and reminder records (the database's ON DELETE
+    CASCADE), and the failed log-ins, reset requests and waiting sign-ups under its e-mail;
+    AccountError if it still owns cohorts, naming them. The one deletion of an account:
+    `flask users delete` and the account page's both come here."""
     owned = owned_cohort_names(session, user.id)
     if owned:
         names = ", ".join(f"“{name}”" for name in owned)
@@ -42,5 +45,7 @@ def delete_user(session: Session, user: User) -> None:
             f"{user.email} still owns {len(owned)} cohort{'s' if len(owned) != 1 else ''}: "
             f"{names}. Transfer them to another instructor or delete them first."
         )
+    session.execute(delete(FailedAttempt).where(FailedAttempt.account == user.email))
+    session.execute(delete(PendingSignUp).where(PendingSignUp.email == user.email))
     session.delete(user)
     session.flush()

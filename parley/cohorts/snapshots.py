@@ -107,3 +107,15 @@ class CohortSnapshots:
             while len(self._entries) > self._capacity:
                 self._entries.popitem(last=False)
         return snapshot
+
+    def forget(self, cohort_id: int) -> None:
+        """Drop a deleted cohort's snapshot from this worker. Other workers keep theirs until
+        it is pushed out, but never serve it: the cohort's pages look the cohort up first, and
+        a new cohort given the same id (SQLite reuses the highest) has rows of its own, so a
+        key of its own."""
+        with self._lock:
+            self._entries.pop(cohort_id, None)
+
+    def __contains__(self, cohort_id: int) -> bool:
+        with self._lock:
+            return cohort_id in self._entries
