@@ -136,8 +136,10 @@ def register_macros(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from parley.cli import db_cli, demo_command, users_cli
+    from parley.cli import cohorts_cli, db_cli, demo_command, reminders_cli, users_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(cohorts_cli)
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(reminders_cli)

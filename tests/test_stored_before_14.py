@@ -100,7 +100,14 @@ def test_the_readiness_grid_reads_as_before(stored_app):
         )
         .replace("Walkouts due 01 Mar What", "Walkouts due 01 Mar 2099 What")
         .replace("What impasse is due 02 Mar Ready", "What impasse is due 02 Mar 2099 Ready")
+        # #18: a link to the roster import under the join code.
+        .replace(
+            " New link and code The old",
+            " Import a roster (a CSV of names and e-mails: everyone is added, new accounts are"
+            " invited) New link and code The old",
+        )
     )
+    before += " Delete cohort"  # #18: a link to delete the cohort, at the foot of the page
     assert visible_text(shown.text) == before
 
 

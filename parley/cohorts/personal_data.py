@@ -1,12 +1,13 @@
 """One account's data as one JSON-ready dict: the "download my data" file.
 
-It holds the profile, lesson progress, attempts with their answers, cohorts joined and
-signed-in browsers. Left out: each answer's stored result (the graded feedback as shown, large
-and rebuilt from the question) and shown order, failed log-in records (security records, kept
-briefly), and the instructor's records about the learner (due-date extensions, blocks).
+It holds the profile (with whether reminders are switched off), lesson progress, attempts with
+their answers, cohorts joined, the reminder e-mails sent and signed-in browsers. Left out:
+each answer's stored result (the graded feedback as shown, large and rebuilt from the
+question) and shown order, failed log-in records (security records, kept briefly), and the
+instructor's records about the learner (due-date extensions, blocks).
 
 It lives in cohorts because that is the lowest layer that may read an account's records in
-accounts, learning and cohorts alike. Six statements, whatever the number of attempts.
+accounts, learning and cohorts alike. Seven statements, whatever the number of attempts.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from parley.accounts.time_zones import as_utc
 from parley.models import (
     AccountSession,
     Answer,
+    Assignment,
     Attempt,
     Cohort,
     LessonProgress,
     Membership,
+    ReminderSent,
     User,
 )
 
@@ -71,8 +74,8 @@ def _answers_by_attempt(session: Session, user_id: int) -> dict[int, list[dict[s
 
 
 def personal_data(session: Session, user_id: int, *, now: datetime) -> dict[str, Any]:
-    """The account's profile, lesson progress, attempts with answers, cohorts and signed-in
-    browsers; raise LookupError if the account does not exist."""
+    """The account's profile, lesson progress, attempts with answers, cohorts, reminders sent
+    and signed-in browsers; raise LookupError if the account does not exist."""
     user = session.get(User, user_id)
     if user is None:
         raise LookupError(f"no account {user_id}")
@@ -91,6 +94,14 @@ def personal_data(session: Session, user_id: int, *, now: datetime) -> dict[str,
         .where(Membership.user_id == user_id)
         .order_by(Membership.joined_at, Cohort.id)
     )
+    reminders = session.execute(
+        select(
+            Assignment.course_id, Assignment.module_id, ReminderSent.due_on, ReminderSent.sent_at
+        )
+        .join(Assignment, Assignment.id == ReminderSent.assignment_id)
+        .where(ReminderSent.user_id == user_id)
+        .order_by(ReminderSent.sent_at, ReminderSent.id)
+    )
     browsers = session.scalars(
         select(AccountSession)
         .where(AccountSession.user_id == user_id)
@@ -105,6 +116,7 @@ def personal_data(session: Session, user_id: int, *, now: datetime) -> dict[str,
             "role": user.role,
             "created_at": _iso(user.created_at),
             "time_zone": user.time_zone,
+            "reminders_off_at": _iso(user.reminders_off_at),
         },
         "lesson_progress": [
             {
@@ -138,6 +150,15 @@ def personal_data(session: Session, user_id: int, *, now: datetime) -> dict[str,
                 "joined_at": _iso(row.joined_at),
             }
             for row in cohorts
+        ],
+        "reminders_sent": [
+            {
+                "course": row.course_id,
+                "module": row.module_id,
+                "due_on": row.due_on.isoformat(),
+                "sent_at": _iso(row.sent_at),
+            }
+            for row in reminders
         ],
         "signed_in_browsers": [
             {

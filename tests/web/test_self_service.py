@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from parley.extensions import db
-from parley.models import Attempt, User
+from parley.models import Assignment, Attempt, ReminderSent, User
 from tests.factories import (
     RIGHT_ANSWERS,
     count_statements,
@@ -196,7 +196,31 @@ def test_a_new_account_downloads_empty_lists(quiz_app, ana):
     assert data["lesson_progress"] == []
     assert data["attempts"] == []
     assert data["cohorts"] == []
+    assert data["reminders_sent"] == []
+    assert data["profile"]["reminders_off_at"] is None
     assert len(data["signed_in_browsers"]) == 1
+
+
+def test_the_download_holds_the_reminders_sent_and_the_switch(quiz_app, ana):
+    with quiz_app.app_context():
+        ana_id = db.session.scalar(select(User.id).where(User.email == "ana@example.com"))
+    trainer_id = create_account(quiz_app, "tim@example.com", name="Tim", role="instructor")
+    make_cohort(quiz_app, trainer_id, modules={"walkouts": WORKSHOP}, members=[ana_id])
+    with quiz_app.app_context():
+        assignment_id = db.session.scalar(select(Assignment.id))
+        db.session.add(ReminderSent(user_id=ana_id, assignment_id=assignment_id, due_on=WORKSHOP))
+        db.session.commit()
+    assert ana.post("/account/reminders", data={"reminders": "off"}).status_code == 303
+
+    data = download(ana)
+    assert ISO_UTC.match(data["profile"]["reminders_off_at"])
+    [reminder] = data["reminders_sent"]
+    assert {key: reminder[key] for key in ("course", "module", "due_on")} == {
+        "course": "impasse",
+        "module": "walkouts",
+        "due_on": WORKSHOP.isoformat(),
+    }
+    assert ISO_UTC.match(reminder["sent_at"])
 
 
 def test_the_download_needs_a_log_in(quiz_app):

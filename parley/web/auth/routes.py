@@ -19,14 +19,23 @@ from flask_login import current_user, login_required
 from parley.accounts import lockout, sessions
 from parley.accounts.failures import in_words, retry_after_seconds
 from parley.accounts.profile import change_name
+from parley.accounts.reminder_choice import reminders_off_since
 from parley.accounts.signed_in import sign_in, sign_out
 from parley.accounts.time_zones import set_user_time_zone
 from parley.accounts.users import AccountError, change_password, create_user
 from parley.cohorts import membership, signups
 from parley.cohorts.personal_data import personal_data
 from parley.extensions import db
+from parley.mail import mail_server_configured
 from parley.models import utcnow
-from parley.web.auth.forms import ChangeNameForm, ChangePasswordForm, LoginForm, RegisterForm
+from parley.web.auth.confirmed_sign_up import sign_up_by_mail
+from parley.web.auth.forms import (
+    ChangeEmailForm,
+    ChangeNameForm,
+    ChangePasswordForm,
+    LoginForm,
+    RegisterForm,
+)
 from parley.web.auth.limits import (
     keep_login_rules,
     login_per_address,
@@ -89,6 +98,8 @@ def register():
             form.form_errors.append(refused.message)
             page = render_template("auth/register.html", form=form, invited=invited)
             return page, 429, refused.headers
+        if mail_server_configured(current_app.config):  # the same answer for a taken address
+            return sign_up_by_mail(form, invited)
         try:
             user = create_user(
                 db.session,
@@ -187,14 +198,24 @@ def password():
 
 @blueprint.get("/account")
 @login_required
-def account(zone_form: TimeZoneForm | None = None, name_form: ChangeNameForm | None = None):
+def account(
+    zone_form: TimeZoneForm | None = None,
+    name_form: ChangeNameForm | None = None,
+    email_form: ChangeEmailForm | None = None,
+):
     browsers = sessions.signed_in_browsers(
         db.session, current_user.id, current_user.token, current_app.config["SESSION_IDLE_DAYS"]
     )
     zone_form = zone_form or TimeZoneForm(time_zone=own_zone() or "")
     name_form = name_form or ChangeNameForm(name=current_user.name)
     return render_template(
-        "auth/account.html", browsers=browsers, zone_form=zone_form, name_form=name_form
+        "auth/account.html",
+        browsers=browsers,
+        reminders_off_at=reminders_off_since(db.session, current_user.id),
+        zone_form=zone_form,
+        name_form=name_form,
+        email_form=email_form or ChangeEmailForm(formdata=None),
+        mail_server=mail_server_configured(current_app.config),
     )
 
 
