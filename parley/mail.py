@@ -14,6 +14,7 @@ import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
@@ -61,16 +62,26 @@ def mail_server_configured(config: Mapping[str, Any]) -> bool:
     return bool(config.get("MAIL_URL"))
 
 
+# The default policy, except that headers set raw (set_raw) are written as they are.
+KEEP_RAW_HEADERS = email_policy.default.clone(refold_source="none")
+
+
 def build(message: Message, sender: str) -> EmailMessage:
     """The message as it is sent: text first, then the HTML alternative."""
-    email = EmailMessage()
+    email = EmailMessage(policy=KEEP_RAW_HEADERS)
     email["From"] = sender
     email["To"] = message.to
     email["Subject"] = message.subject
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(domain=_domain(sender))
     for name, value in message.headers.items():
-        email[name] = value
+        if value.isascii() and "\r" not in value and "\n" not in value:
+            # As given: List-Unsubscribe's "<url>" must stay one line. Folding it, the
+            # library would write a long unbroken URL as RFC 2047 encoded words, which no
+            # mail client reads as a URL.
+            email.set_raw(name, value)
+        else:
+            email[name] = value
     email.set_content(message.text, cte=_transfer_encoding(message.text))
     email.add_alternative(message.html, subtype="html", cte=_transfer_encoding(message.html))
     return email

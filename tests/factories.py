@@ -868,6 +868,7 @@ class ReceivedMail:
     sender: str
     recipients: list[str]
     message: Any  # email.message.EmailMessage
+    raw: bytes = b""  # as it came over the wire, before any parsing
 
     @property
     def subject(self) -> str:
@@ -904,7 +905,9 @@ class _Recorder:
         from email.policy import default
 
         message = message_from_bytes(envelope.content, policy=default)
-        self.received.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message))
+        self.received.append(
+            ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message, envelope.content)
+        )
         return "250 Message accepted for delivery"
 
 

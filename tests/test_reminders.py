@@ -328,6 +328,8 @@ def test_every_message_carries_list_unsubscribe_headers_and_a_link(world, smtp):
         assert header.endswith(">")
         assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         link = header[1:-1]
+        # On one line as sent: a folded URL would be written as encoded words, no URL at all.
+        assert f"\r\nList-Unsubscribe: <{link}>\r\n".encode() in mail.raw
         assert f"open this link: {link}" in mail.text
         assert f'<a href="{link}">' in mail.html
 
