@@ -6,8 +6,9 @@ counted is the sign-ups that happened: accounts created in the window that joine
 in the window (table `membership` joined to `user`), and, with mail configured, sign-ups made
 in the window that still wait for their address to be confirmed (`pending_sign_up`: each
 sent an e-mail). So no table of its own is needed, every worker and every restart counts
-the same rows, and a sign-up that failed (a taken e-mail, a weak password) uses nothing up. A wrong join code typed on the sign-up form counts as a
-join-code failure of its address (parley.cohorts.joining), as on the join page.
+the same rows, and a sign-up that failed (a taken e-mail, a weak password) uses nothing up.
+A wrong join code typed on the sign-up form counts as a join-code failure of its address
+(parley.cohorts.joining), as on the join page.
 
 Takes a session, never commits.
 """
