@@ -454,3 +454,29 @@ def test_an_extension_past_the_workshop_is_still_reminded(app_config, smtp):
     assert result.exit_code == 0, result.output
     assert [m.recipients for m in smtp.received] == [["ana@example.com"]]  # no summary: past
     assert "due Wed 11 Mar, tomorrow (your extended date); not started" in smtp.received[0].text
+
+
+def test_a_learner_invited_by_a_roster_who_has_no_password_is_told_how_to_choose_one(world, smtp):
+    from parley.accounts.invited import no_password_hash
+
+    with world["app"].app_context():
+        db.session.get(User, world["Ana"]).password_hash = no_password_hash()
+        db.session.commit()
+    assert send(world["app"]).exit_code == 0
+    mails = by_recipient(smtp)
+    (reminder,) = mails["ana@example.com"]
+    told = (
+        "You have not chosen your password yet, so you cannot log in: ask for a link to choose it"
+    )
+    assert f"{told} here: http://localhost:5000/forgot-password" in reminder.text
+    assert 'href="http://localhost:5000/forgot-password">ask for a link to choose it</a>' in (
+        reminder.html
+    )
+    (summary,) = mails["tim@example.com"]
+    assert "You have not chosen your password" not in summary.text
+
+
+def test_a_learner_with_a_password_is_not_told_to_choose_one(world, smtp):
+    assert send(world["app"]).exit_code == 0
+    (reminder,) = by_recipient(smtp)["ana@example.com"]
+    assert "You have not chosen your password yet" not in reminder.text

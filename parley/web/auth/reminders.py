@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import AnyOf, InputRequired
 
+from parley.accounts.invited import has_password
 from parley.accounts.reminder_choice import (
     switch_reminders,
     unsubscribe_token,
@@ -107,13 +108,13 @@ class ReminderMail:
         self.days = days
         self.secret = current_app.config["SECRET_KEY"]
 
-    def _unsubscribe_link(self, user_id: int) -> str:
-        user = db.session.get(User, user_id)
+    def _unsubscribe_link(self, user: User) -> str:
         token = unsubscribe_token(self.secret, user)
         return absolute_url("auth.unsubscribe", token=token)
 
     def reminder(self, reminder: LearnerReminder) -> Message:
-        link = self._unsubscribe_link(reminder.user_id)
+        user = db.session.get(User, reminder.user_id)
+        link = self._unsubscribe_link(user)
         message = compose(
             "reminder",
             reminder.email,
@@ -121,13 +122,15 @@ class ReminderMail:
             reminder=reminder,
             due_in_words=due_in_words,
             dashboard_url=absolute_url("learn.dashboard"),
+            # Invited by a roster import and no password chosen yet: they cannot log in.
+            password_url=None if has_password(user) else absolute_url("auth.forgot_password"),
             account_url=absolute_url("auth.account"),
             unsubscribe_url=link,
         )
         return _with_headers(message, _unsubscribe_headers(link))
 
     def summary(self, summary: CohortSummary) -> Message:
-        link = self._unsubscribe_link(summary.instructor_id)
+        link = self._unsubscribe_link(db.session.get(User, summary.instructor_id))
         message = compose(
             "cohort_summary",
             summary.instructor_email,
