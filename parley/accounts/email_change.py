@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
+from parley.accounts.signed_links import timed_serializer
 from parley.accounts.users import AccountError, find_user_by_email, normalise_email
 from parley.models import User, utcnow
 
@@ -107,20 +107,6 @@ def _fingerprint(secret: str, user: User) -> str:
     return hmac.new(secret.encode(), material, hashlib.sha256).hexdigest()[:24]
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
-def _serializer(secret: str, now: datetime | None) -> URLSafeTimedSerializer:
-    stamp = _aware(now).timestamp() if now is not None else None
-
-    class Signer(TimestampSigner):
-        def get_timestamp(self) -> int:
-            return int(time.time() if stamp is None else stamp)
-
-    return URLSafeTimedSerializer(secret, salt=SALT, signer=Signer)
-
-
 def make_token(secret: str, user: User, new_email: str, now: datetime | None = None) -> str:
     """A link token moving this account to new_email, valid for LASTS from now."""
     payload = {
@@ -128,7 +114,7 @@ def make_token(secret: str, user: User, new_email: str, now: datetime | None = N
         "new": normalise_email(new_email),
         "was": _fingerprint(secret, user),
     }
-    return _serializer(secret, now).dumps(payload)
+    return timed_serializer(secret, SALT, now).dumps(payload)
 
 
 @dataclass(frozen=True)
@@ -147,7 +133,9 @@ def check_token(
     if not token or len(token) > TOKEN_MAX_LENGTH:
         raise ChangeLinkRefused(INVALID)
     try:
-        payload: Any = _serializer(secret, now).loads(token, max_age=int(LASTS.total_seconds()))
+        payload: Any = timed_serializer(secret, SALT, now).loads(
+            token, max_age=int(LASTS.total_seconds())
+        )
     except SignatureExpired as exc:
         raise ChangeLinkRefused(EXPIRED) from exc
     except BadSignature as exc:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
@@ -29,6 +28,7 @@ from parley.accounts.failures import (
     wait_for_allowance,
 )
 from parley.accounts.sessions import end_all_sessions
+from parley.accounts.signed_links import timed_serializer
 from parley.accounts.users import DEFAULT_HASH, find_user_by_email, normalise_email
 from parley.models import User, utcnow
 
@@ -101,26 +101,9 @@ def _fingerprint(secret: str, password_hash: str) -> str:
     return digest[:24]
 
 
-def _serializer(secret: str, kind: LinkKind, now: datetime | None) -> URLSafeTimedSerializer:
-    """A serializer for this kind, dating and judging tokens at now (the clock if None)."""
-    stamp = now.timestamp() if now is not None else None
-
-    class Signer(TimestampSigner):
-        def get_timestamp(self) -> int:
-            return int(time.time() if stamp is None else stamp)
-
-    return URLSafeTimedSerializer(secret, salt=kind.salt, signer=Signer)
-
-
-def _utc_timestamp(moment: datetime) -> datetime:
-    """utcnow()'s naive UTC time as an aware one, so that .timestamp() is right."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
 def make_token(secret: str, user: User, kind: LinkKind, now: datetime | None = None) -> str:
     """A reset token for this account, valid for kind.lasts from now."""
-    moment = _utc_timestamp(now) if now is not None else None
-    return _serializer(secret, kind, moment).dumps(
+    return timed_serializer(secret, kind.salt, now).dumps(
         {"user": user.id, "password": _fingerprint(secret, user.password_hash)}
     )
 
@@ -135,9 +118,8 @@ def check_token(
     """The account a token resets and its kind; LinkRefused saying why it cannot be used."""
     if not token or len(token) > TOKEN_MAX_LENGTH:
         raise LinkRefused(INVALID)
-    moment = _utc_timestamp(now) if now is not None else None
     for kind in LINK_KINDS:
-        serializer = _serializer(secret, kind, moment)
+        serializer = timed_serializer(secret, kind.salt, now)
         try:
             payload = serializer.loads(token, max_age=int(kind.lasts.total_seconds()))
         except SignatureExpired as exc:  # signed by us, for this kind, but too old

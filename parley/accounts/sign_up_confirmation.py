@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
@@ -31,6 +30,7 @@ from parley.accounts.failures import (
     record_failure,
     wait_for_allowance,
 )
+from parley.accounts.signed_links import timed_serializer
 from parley.accounts.users import DEFAULT_HASH, find_user_by_email, normalise_email
 from parley.models import PendingSignUp, User, utcnow
 
@@ -75,22 +75,8 @@ class SignUpLinkRefused(Exception):
         self.email = email
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
 def _naive(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
-
-
-def _serializer(secret: str, now: datetime | None) -> URLSafeTimedSerializer:
-    stamp = _aware(now).timestamp() if now is not None else None
-
-    class Signer(TimestampSigner):
-        def get_timestamp(self) -> int:
-            return int(time.time() if stamp is None else stamp)
-
-    return URLSafeTimedSerializer(secret, salt=SALT, signer=Signer)
 
 
 def _hash(nonce: str) -> str:
@@ -150,7 +136,9 @@ def request_sign_up(
         )
     )
     session.flush()
-    return SignUpRequest(token=_serializer(secret, now).dumps({"n": nonce, "e": account}))
+    return SignUpRequest(
+        token=timed_serializer(secret, SALT, now).dumps({"n": nonce, "e": account})
+    )
 
 
 def pending_sign_up(
@@ -161,7 +149,9 @@ def pending_sign_up(
         raise SignUpLinkRefused(INVALID)
     moment = _naive(now or utcnow())
     try:
-        payload: Any = _serializer(secret, moment).loads(token, max_age=int(LASTS.total_seconds()))
+        payload: Any = timed_serializer(secret, SALT, moment).loads(
+            token, max_age=int(LASTS.total_seconds())
+        )
     except SignatureExpired as exc:
         raise SignUpLinkRefused(EXPIRED) from exc
     except BadSignature as exc:
