@@ -15,8 +15,10 @@ from tests.factories import (
     POSTGRES_URL,
     AuthActions,
     course_writer,
+    create_mail_app,
     empty_postgres_tables,
     reset_postgres_schema,
+    smtp_server,
     write_quizzes,
 )
 
@@ -142,6 +144,19 @@ def quiz_app(app_config, tmp_path):
     """An app whose only quiz is the test quiz (module walkouts), whatever the shipped quizzes."""
     app_config["QUIZZES_DIR"] = str(write_quizzes(tmp_path / "quizzes"))
     return create_app(app_config)
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback that refuses refused@example.com (550)."""
+    with smtp_server(refuse=["refused@example.com"]) as server:
+        yield server
+
+
+@pytest.fixture
+def mail_app(app_config, smtp):
+    """An app that sends its mail through the loopback `smtp` server."""
+    return create_mail_app(app_config, smtp.url)
 
 
 @pytest.fixture

@@ -25,9 +25,10 @@ from typing import Any, NamedTuple
 
 import yaml
 from click.testing import CliRunner
-from sqlalchemy import Integer, MetaData, event, insert, select, text
+from sqlalchemy import Integer, MetaData, event, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from parley import create_app
 from parley.accounts.users import create_user
 from parley.cli import explain_command
 from parley.cohorts import membership
@@ -411,6 +412,32 @@ def signed_in(app, email: str, name: str = "Test Learner", role: str = "learner"
     """Create an account and return a test client logged in as it."""
     create_account(app, email, name=name, role=role)
     return log_in(app, email)
+
+
+def opens_dashboard(client) -> bool:
+    """Whether this client is logged in: the dashboard answers, or it sends to the log-in."""
+    response = client.get("/dashboard")
+    if response.status_code == 302:
+        assert "/login" in response.headers["Location"]
+        return False
+    assert response.status_code == 200
+    return True
+
+
+def emails(app) -> list[str]:
+    """Every account's e-mail address, sorted."""
+    with app.app_context():
+        return list(db.session.scalars(select(User.email).order_by(User.email)))
+
+
+def count(app, model, *where, **equal) -> int:
+    """How many rows of model there are that meet the conditions in where and equal (column=
+    value)."""
+    query = select(func.count()).select_from(model).where(*where)
+    for column, value in equal.items():
+        query = query.where(getattr(model, column) == value)
+    with app.app_context():
+        return db.session.scalar(query)
 
 
 class AuthActions:
@@ -952,6 +979,23 @@ def smtp_server(
 def unused_smtp_url() -> str:
     """A mail URL where no server listens: connections are refused at once."""
     return f"smtp://127.0.0.1:{free_port()}?starttls=0"
+
+
+TAMPERINGS = [  # what can happen to the token at the end of a mailed link
+    lambda token: token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
+    lambda token: token[:20],
+    lambda token: "x" + token,
+    lambda token: "not-a-token",
+    lambda token: "a" * 2000,
+]
+
+
+def create_mail_app(app_config: dict, mail_url: str, **config: Any):
+    """An app that sends its mail to mail_url (a loopback server's, or unused_smtp_url()) from
+    parley@example.org; config adds or overrides settings."""
+    return create_app(
+        {**app_config, "MAIL_URL": mail_url, "MAIL_FROM": "parley@example.org", **config}
+    )
 
 
 def count_statements(app, client, path: str) -> int:

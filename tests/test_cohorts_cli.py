@@ -5,19 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from parley.extensions import db
 from parley.models import Assignment, Cohort, CohortBlock, Membership, User
-from tests.factories import create_account, make_cohort
+from tests.factories import count, create_account, make_cohort
 
 SPRING = date(2031, 3, 14)
 AUTUMN = date(2031, 10, 2)
-
-
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def owner_of(app, cohort_id: int) -> str:

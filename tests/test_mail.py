@@ -24,12 +24,6 @@ MESSAGE = Message(
 )
 
 
-@pytest.fixture
-def smtp():
-    with smtp_server() as server:
-        yield server
-
-
 def mail_app(app_config, **settings):
     return create_app({**app_config, "MAIL_FROM": "Parley <parley@example.org>", **settings})
 

@@ -14,6 +14,7 @@ from parley.extensions import db
 from parley.models import Cohort, CohortSummarySent, ReminderSent, User
 from tests.factories import (
     create_account,
+    create_mail_app,
     make_attempt,
     make_cohort,
     production_settings,
@@ -25,14 +26,8 @@ NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)  # Tue 10 Mar 2026 in UTC
 WORKSHOP = date(2026, 3, 20)
 
 
-@pytest.fixture
-def smtp():
-    with smtp_server() as server:
-        yield server
-
-
 def mail_app(app_config, url: str, now: datetime = NOW):
-    app = create_app({**app_config, "MAIL_URL": url, "MAIL_FROM": "parley@example.org"})
+    app = create_mail_app(app_config, url)
     app.extensions["parley_clock"] = lambda: now
     return app
 

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from parley.extensions import db
 from parley.models import AccountSession, LessonProgress, Membership, User
 from tests.factories import (
     PASSWORD,
+    count,
     create_account,
     create_cohort_on_the_web,
     log_in,
 )
 
 NEW_PASSWORD = "a brand new passphrase"
-
-
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_reset_password_reads_stdin_and_ends_every_session(app, runner):

@@ -6,20 +6,17 @@ with PARLEY_REQUIRE_BROWSER=1 (set by .ci/run) a missing browser fails instead.
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
-import threading
+from contextlib import ExitStack
 
 import pytest
 from alembic import command
-from werkzeug.serving import make_server
 
 from parley import create_app
 from parley.cli import alembic_config
-from parley.db import Database
-from tests.browser.support import ARGS, AXE, CHROMIUM, closing_even_when_dropped
-from tests.factories import POSTGRES_URL, empty_postgres_tables
+from tests.browser.support import ARGS, AXE, CHROMIUM, SETTINGS, serving
+from tests.factories import POSTGRES_URL, empty_postgres_tables, smtp_server
 
 
 def _missing() -> str | None:
@@ -54,25 +51,39 @@ def live_server(browser_available, tmp_path_factory, migrated_template):
         shutil.copy(migrated_template, folder / "parley.db")
         url = f"sqlite:///{folder / 'parley.db'}"
         command.upgrade(alembic_config(url), "head")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "browser-tests",
-            "DATABASE_URL": url,
-            "RATELIMIT_ENABLED": False,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        }
-    )
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, closing_even_when_dropped(app), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    Database.engine(app).dispose()
+    app = create_app({**SETTINGS, "DATABASE_URL": url})
+    with serving(app) as base:
+        yield app, base
     if POSTGRES_URL:
         empty_postgres_tables(POSTGRES_URL)
+
+
+@pytest.fixture
+def live_site(browser_available, tmp_path, migrated_template):
+    """Start a live Parley of this test's own, from a fresh database (the same PostgreSQL
+    database as live_server's when testing on it): live_site(**config) -> (app, base URL);
+    config adds to or overrides the usual settings."""
+    with ExitStack() as stack:
+
+        def start(**config):
+            if POSTGRES_URL:
+                url = POSTGRES_URL
+            else:
+                shutil.copy(migrated_template, tmp_path / "parley.db")
+                url = f"sqlite:///{tmp_path / 'parley.db'}"
+            app = create_app({**SETTINGS, "DATABASE_URL": url, **config})
+            return app, stack.enter_context(serving(app))
+
+        yield start
+
+
+@pytest.fixture
+def mail_server(live_site):
+    """A live Parley of this test's own that sends its mail to a loopback SMTP server:
+    (app, base URL, smtp)."""
+    with smtp_server() as smtp:
+        app, base = live_site(MAIL_URL=smtp.url, MAIL_FROM="Parley <parley@example.org>")
+        yield app, base, smtp
 
 
 @pytest.fixture(scope="session")

@@ -1,11 +1,19 @@
-"""What the browser tests share: where Chromium and axe-core are, the page widths, and how to
-answer a quiz, take a screenshot or run axe in a page (not fixtures: those are in conftest)."""
+"""What the browser tests share: where Chromium and axe-core are, the page widths, how to
+answer a quiz, take a screenshot or run axe in a page, and how to serve an app on loopback
+(not fixtures: those are in conftest)."""
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from werkzeug.serving import make_server
+
 from parley.config import PROJECT_ROOT
+from parley.db import Database
 from parley.grading import derive
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -22,6 +30,12 @@ ARGS = [
 ]
 WIDTHS = {"phone": 375, "desktop": 1280}
 PASSWORD = "a long browser password"
+SETTINGS = {
+    "TESTING": True,
+    "SECRET_KEY": "browser-tests",
+    "RATELIMIT_ENABLED": False,
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+}  # a live server's, with its DATABASE_URL
 
 
 def register(page, base: str, name: str, email: str) -> None:
@@ -158,3 +172,19 @@ def closing_even_when_dropped(app):
                 close()
 
     return serve
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """Serve app on a free 127.0.0.1 port from a thread for the duration; yields its base URL.
+    Afterwards the server is stopped and the app's connection pool closed."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, closing_even_when_dropped(app), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        Database.engine(app).dispose()

@@ -4,54 +4,23 @@ sideways scrolling at both widths."""
 
 from __future__ import annotations
 
-import logging
-import shutil
-import threading
 from datetime import date, timedelta
 
 import pytest
-from werkzeug.serving import make_server
 
-from parley import create_app
-from parley.db import Database
-from tests.browser.support import PASSWORD, closing_even_when_dropped, login, page_problems
-from tests.factories import POSTGRES_URL, create_account, make_cohort, smtp_server
+from tests.browser.support import PASSWORD, login, page_problems
+from tests.factories import create_account, make_cohort
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def mail_server(browser_available, tmp_path, migrated_template):
-    """A live Parley whose reminders go to a loopback SMTP server: (app, base URL, smtp)."""
-    if POSTGRES_URL:
-        url = POSTGRES_URL
-    else:
-        shutil.copy(migrated_template, tmp_path / "parley.db")
-        url = f"sqlite:///{tmp_path / 'parley.db'}"
-    with smtp_server() as smtp:
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "browser-reminder-tests",
-                "DATABASE_URL": url,
-                "RATELIMIT_ENABLED": False,
-                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                "MAIL_URL": smtp.url,
-                "MAIL_FROM": "Parley <parley@example.org>",
-            }
-        )
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)
-        server = make_server("127.0.0.1", 0, closing_even_when_dropped(app), threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        base = f"http://127.0.0.1:{server.server_port}"
-        app.config["BASE_URL"] = base  # the links the command writes
-        try:
-            yield app, base, smtp
-        finally:
-            server.shutdown()
-            thread.join(timeout=10)
-            Database.engine(app).dispose()
+def mail_server(mail_server):
+    """The shared mail_server, its BASE_URL set to its own address: the links that
+    `flask reminders send` writes lead to it."""
+    app, base, _smtp = mail_server
+    app.config["BASE_URL"] = base
+    return mail_server
 
 
 def test_the_mailed_unsubscribe_link_and_the_account_switch(mail_server, new_page):

@@ -5,18 +5,12 @@ accessible and without sideways scrolling at both widths."""
 
 from __future__ import annotations
 
-import logging
-import shutil
-import threading
 from datetime import date, timedelta
 
 import pytest
-from werkzeug.serving import make_server
 
-from parley import create_app
-from parley.db import Database
-from tests.browser.support import PASSWORD, closing_even_when_dropped, login, page_problems
-from tests.factories import POSTGRES_URL, create_account, make_cohort
+from tests.browser.support import PASSWORD, login, page_problems
+from tests.factories import create_account, make_cohort
 
 pytestmark = pytest.mark.browser
 
@@ -27,33 +21,9 @@ LONG_NAME = ("Maximiliana " + "Wolkenstein-Rodenegg " * 5 + "von Oberhofen-Tirol
 
 
 @pytest.fixture
-def no_mail_server(browser_available, tmp_path, migrated_template):
+def no_mail_server(live_site):
     """A live Parley with no mail (as production without PARLEY_MAIL_URL): (app, base URL)."""
-    if POSTGRES_URL:
-        url = POSTGRES_URL
-    else:
-        shutil.copy(migrated_template, tmp_path / "parley.db")
-        url = f"sqlite:///{tmp_path / 'parley.db'}"
-    app = create_app(
-        {
-            "ENV": "production",
-            "TESTING": True,
-            "SECRET_KEY": "browser-roster-tests",
-            "DATABASE_URL": url,
-            "RATELIMIT_ENABLED": False,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        }
-    )
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, closing_even_when_dropped(app), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield app, f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        Database.engine(app).dispose()
+    return live_site(ENV="production")
 
 
 def test_an_instructor_imports_a_roster_and_a_new_learner_follows_the_link(

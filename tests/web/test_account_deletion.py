@@ -26,10 +26,13 @@ from tests.factories import (
     PASSWORD,
     RIGHT_ANSWERS,
     assign_on_the_web,
+    count,
     create_account,
     create_cohort_on_the_web,
+    emails,
     join_by_link,
     log_in,
+    opens_dashboard,
     submit_quiz,
     text_of,
     texts,
@@ -39,28 +42,6 @@ LESSON_DONE = "/courses/impasse/lessons/reading-a-walkout/complete"
 REMEMBER_COOKIE = "remember_token"
 DELETED = "Your account was deleted."
 WRONG = "Your password is not correct. Nothing was deleted."
-
-
-def count(app, model, **where) -> int:
-    query = select(func.count()).select_from(model)
-    for column, value in where.items():
-        query = query.where(getattr(model, column) == value)
-    with app.app_context():
-        return db.session.scalar(query)
-
-
-def emails(app) -> list[str]:
-    with app.app_context():
-        return list(db.session.scalars(select(User.email).order_by(User.email)))
-
-
-def opens_dashboard(client) -> bool:
-    response = client.get("/dashboard")
-    if response.status_code == 302:
-        assert "/login" in response.headers["Location"]
-        return False
-    assert response.status_code == 200
-    return True
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from parley.cohorts import ownership
 from parley.extensions import db
@@ -25,6 +25,7 @@ from tests.factories import (
     POSTGRES_URL,
     RIGHT_ANSWERS,
     assign_on_the_web,
+    count,
     create_account,
     create_cohort_on_the_web,
     join_by_link,
@@ -35,14 +36,6 @@ from tests.factories import (
 )
 
 NAME = "Spring workshop"
-
-
-def count(app, model, **where) -> int:
-    query = select(func.count()).select_from(model)
-    for column, value in where.items():
-        query = query.where(getattr(model, column) == value)
-    with app.app_context():
-        return db.session.scalar(query)
 
 
 @pytest.fixture

@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 
 from parley import create_app
 from parley.extensions import db
-from parley.models import FailedAttempt, User
+from parley.models import FailedAttempt
 from tests.factories import (
     PASSWORD,
     create_account,
+    emails,
     log_in,
     smtp_server,
     text_of,
@@ -29,17 +30,10 @@ USED = "This link has already been used, or the address or password of the accou
 
 
 @pytest.fixture
-def smtp():
-    with smtp_server(refuse=["refused@example.com"]) as server:
-        yield server
-
-
-@pytest.fixture
-def mail_app(app_config, smtp):
-    """An app that sends through the loopback server, with an account for ana@example.com."""
-    app = create_app({**app_config, "MAIL_URL": smtp.url, "MAIL_FROM": "parley@example.org"})
-    create_account(app, "ana@example.com", name="Ana")
-    return app
+def mail_app(mail_app):
+    """The shared mail app (sending to the loopback `smtp`), with an account for ana@example.com."""
+    create_account(mail_app, "ana@example.com", name="Ana")
+    return mail_app
 
 
 @pytest.fixture
@@ -51,11 +45,6 @@ def plain_app(app):
 
 def ask(client, email="new@example.com", password=PASSWORD):
     return client.post("/account/email", data={"email": email, "current": password})
-
-
-def emails(app) -> list[str]:
-    with app.app_context():
-        return sorted(db.session.scalars(select(User.email)))
 
 
 def login_failures(app, account="ana@example.com") -> int:

@@ -4,17 +4,16 @@ import re
 import shutil
 
 import pytest
-from sqlalchemy import func, select
 
 from parley import create_app
 from parley.config import PROJECT_ROOT
-from parley.extensions import db
 from parley.learning import attempts
 from parley.models import Answer, Attempt
 from parley.web.quiz.routes import HISTORY_PAGE_SIZE
 from tests.factories import (
     DATA,
     QUIZ_URL,
+    count,
     create_account,
     form_fields,
     log_in,
@@ -35,11 +34,6 @@ def learner(quiz_app):
 
 def walkouts_quiz(app):
     return app.extensions["parley_content"].quiz("impasse", "walkouts")
-
-
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_quiz_page_shows_scenarios_but_never_the_answers(learner):

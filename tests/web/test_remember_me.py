@@ -12,7 +12,7 @@ from sqlalchemy import event, select, update
 from parley import create_app
 from parley.extensions import db
 from parley.models import AccountSession, utcnow
-from tests.factories import PASSWORD, create_account, production_settings, texts
+from tests.factories import PASSWORD, create_account, opens_dashboard, production_settings, texts
 
 REMEMBER_COOKIE = "remember_token"
 LOG_IN_MESSAGE = "Please log in to see that page."
@@ -43,15 +43,6 @@ def replayed(app, cookie: str):
     client = app.test_client()
     client.set_cookie(REMEMBER_COOKIE, cookie)
     return client
-
-
-def opens_dashboard(client) -> bool:
-    response = client.get("/dashboard")
-    if response.status_code == 302:
-        assert "/login" in response.headers["Location"]
-        return False
-    assert response.status_code == 200
-    return True
 
 
 def rows(app, user_id: int) -> list[AccountSession]:

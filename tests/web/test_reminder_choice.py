@@ -8,11 +8,10 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from parley import create_app
 from parley.accounts.reminder_choice import unsubscribe_token
 from parley.extensions import db
 from parley.models import User
-from tests.factories import create_account, log_in, make_cohort, smtp_server, text_of
+from tests.factories import create_account, create_mail_app, log_in, make_cohort, text_of
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 OFF = "Reminder e-mails are off."
@@ -20,23 +19,10 @@ ON = "Reminder e-mails are on"
 
 
 @pytest.fixture
-def smtp():
-    with smtp_server() as server:
-        yield server
-
-
-@pytest.fixture
 def mail_app(app_config, smtp):
     """CSRF on, as in production: the one-click POST must pass without a token. Ana has
     Walkouts due in two days in Tim's cohort."""
-    app = create_app(
-        {
-            **app_config,
-            "WTF_CSRF_ENABLED": True,
-            "MAIL_URL": smtp.url,
-            "MAIL_FROM": "parley@example.org",
-        }
-    )
+    app = create_mail_app(app_config, smtp.url, WTF_CSRF_ENABLED=True)
     app.extensions["parley_clock"] = lambda: NOW
     tim = create_account(app, "tim@example.com", name="Tim", role="instructor")
     ana = create_account(app, "ana@example.com", name="Ana")

@@ -27,7 +27,6 @@ from tests.factories import (
     create_account,
     log_in,
     make_cohort,
-    smtp_server,
     text_of,
     texts,
     unused_smtp_url,
@@ -41,17 +40,6 @@ WORKSHOP = date.today() + timedelta(days=14)
 def no_mail_app(app_config):
     """A site without mail (production's default without PARLEY_MAIL_URL)."""
     return create_app({**app_config, "ENV": "production"})
-
-
-@pytest.fixture
-def smtp():
-    with smtp_server(refuse=["refused@example.com"]) as server:
-        yield server
-
-
-@pytest.fixture
-def mail_app(app_config, smtp):
-    return create_app({**app_config, "MAIL_URL": smtp.url, "MAIL_FROM": "parley@example.org"})
 
 
 def workshop(app):
