@@ -1,9 +1,10 @@
 """Password reset: signed single-use links, throttled requests, and the new password.
 
 A link carries a token signed with the app's secret (itsdangerous, one salt per kind of link):
-the account's id and a keyed fingerprint of its current password hash. Setting any new
-password changes the hash, so every link made before is void ("already used") without a
-table. Takes a session, never commits.
+the account's id and a keyed fingerprint of its current e-mail address and password hash.
+Setting any new password, or changing the address, changes the fingerprint, so every link
+made before is void ("already used") without a table: a link mailed to an address the
+account has left opens nothing. Takes a session, never commits.
 """
 
 from __future__ import annotations
@@ -73,8 +74,8 @@ class LinkRefused(Exception):
 
     MESSAGES = {
         USED: (
-            "This link has already been used: the account's password has been set since it "
-            "was made. Log in with the new password, or ask for a new link."
+            "This link has already been used, or the account's password or e-mail address has "
+            "changed since it was made. Log in with your password, or ask for a new link."
         ),
         EXPIRED: "This link expired {hours} after it was made. Ask for a new link.",
         INVALID: (
@@ -94,17 +95,17 @@ class ResetRefused(ValueError):
     """A reset link cannot be made for this account; the message says why."""
 
 
-def _fingerprint(secret: str, password_hash: str) -> str:
-    """A keyed digest of the password hash: changes whenever the password does, and says
-    nothing about the hash to whoever reads the (signed, not encrypted) token."""
-    digest = hmac.new(secret.encode(), password_hash.encode(), hashlib.sha256).hexdigest()
-    return digest[:24]
+def _fingerprint(secret: str, user: User) -> str:
+    """A keyed digest of the address and password hash: changes whenever either does, and
+    says nothing about them to whoever reads the (signed, not encrypted) token."""
+    material = f"{user.email}\n{user.password_hash}".encode()
+    return hmac.new(secret.encode(), material, hashlib.sha256).hexdigest()[:24]
 
 
 def make_token(secret: str, user: User, kind: LinkKind, now: datetime | None = None) -> str:
     """A reset token for this account, valid for kind.lasts from now."""
     return timed_serializer(secret, kind.salt, now).dumps(
-        {"user": user.id, "password": _fingerprint(secret, user.password_hash)}
+        {"user": user.id, "password": _fingerprint(secret, user)}
     )
 
 
@@ -139,7 +140,7 @@ def _account(session: Session, secret: str, payload: Any, kind: LinkKind) -> Use
     user = session.get(User, user_id)
     if user is None:  # the account was deleted
         raise LinkRefused(INVALID, kind)
-    if not hmac.compare_digest(fingerprint, _fingerprint(secret, user.password_hash)):
+    if not hmac.compare_digest(fingerprint, _fingerprint(secret, user)):
         raise LinkRefused(USED, kind)
     return user
 

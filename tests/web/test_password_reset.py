@@ -3,6 +3,7 @@ link is followed with the test client; and the one-time links instructors make."
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from datetime import date, timedelta
@@ -130,6 +131,25 @@ def test_a_second_link_is_void_once_the_first_is_used(mail_app, smtp):
     second = smtp.received[0].links()[0]
     assert choose(client, second).status_code == 302
     assert "This link has already been used" in mail_app.test_client().get(first).text
+
+
+def test_a_link_mailed_before_a_change_of_address_opens_nothing(mail_app, smtp):
+    """The old mailbox may be the reason for the change: its reset link must not work."""
+    client = mail_app.test_client()
+    ask_for_link(client)
+    link = smtp.received[0].links()[0]
+    with mail_app.app_context():
+        ana = db.session.scalar(select(User).where(User.email == "ana@example.com"))
+        ana.email = "ana.new@example.com"
+        db.session.commit()
+    page = client.get(link)
+    assert page.status_code == 400
+    assert (
+        "This link has already been used, or the account's password or e-mail address has "
+        "changed since it was made."
+    ) in html.unescape(page.text)
+    assert choose(client, link).status_code == 400
+    log_in(mail_app, "ana.new@example.com")  # the password is unchanged
 
 
 def test_an_instructor_lands_on_the_instructor_pages_after_a_reset(mail_app):
