@@ -115,7 +115,7 @@ def read_roster(text: str) -> Roster:
     try:
         header = next(reader)
         name_at, email_at, ignored = _columns(header)
-        rows = _rows(reader, header_index, name_at, email_at)
+        rows = _rows(reader, header_index, name_at, email_at, delimiter)
     except csv.Error as exc:
         raise RosterUnreadable(
             f"The roster cannot be read as CSV near line {header_index + reader.line_num}: {exc}."
@@ -153,7 +153,9 @@ def _columns(header: list[str]) -> tuple[int, int, tuple[str, ...]]:
     return found["name"], found["email"], ignored
 
 
-def _rows(reader, header_index: int, name_at: int, email_at: int) -> list[RosterRow]:
+def _rows(
+    reader, header_index: int, name_at: int, email_at: int, delimiter: str
+) -> list[RosterRow]:
     rows: list[RosterRow] = []
     ended = reader.line_num
     for cells in reader:
@@ -168,8 +170,26 @@ def _rows(reader, header_index: int, name_at: int, email_at: int) -> list[Roster
             )
         name = cells[name_at].strip() if name_at < len(cells) else ""
         email = cells[email_at].strip() if email_at < len(cells) else ""
-        rows.append(RosterRow(line, name, normalise_email(email), _row_problem(name, email)))
+        problem = _row_problem(name, email)
+        if problem and len(cells) <= max(name_at, email_at):
+            problem += _separator_hint(cells, delimiter)
+        rows.append(RosterRow(line, name, normalise_email(email), problem))
     return rows
+
+
+def _separator_hint(cells: list[str], delimiter: str) -> str:
+    """Why a line came out short, if it separates its columns otherwise than the first line."""
+    others = [d for d in DELIMITERS if d != delimiter and any(d in cell for cell in cells)]
+    if not others:
+        return ""
+    return (
+        f" This line separates its columns with “{_shown(others[0])}”, the first line with "
+        f"“{_shown(delimiter)}”: use the same on every line."
+    )
+
+
+def _shown(delimiter: str) -> str:
+    return "tab" if delimiter == "\t" else delimiter
 
 
 def _row_problem(name: str, email: str) -> str | None:

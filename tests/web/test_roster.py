@@ -431,6 +431,20 @@ def test_other_pages_keep_the_usual_413(no_mail_app):
     assert "That roster is too large" not in response.text
 
 
+def test_a_line_separated_otherwise_than_the_first_says_so(no_mail_app):
+    tim, _cohort_id, url = workshop(no_mail_app)
+    before = counts(no_mail_app)
+    text = "name,email\nPia Print;pia@example.com\nNomail\nOk,ok@example.com\n"
+    response = post_text(tim, url, text)
+    assert response.status_code == 400
+    assert texts(response.text, "table.roster-table tbody tr") == [
+        "2 Pia Print;pia@example.com The e-mail address is missing. This line separates its "
+        "columns with “;”, the first line with “,”: use the same on every line.",
+        "3 Nomail The e-mail address is missing.",
+    ]
+    assert counts(no_mail_app) == before
+
+
 def test_every_bad_row_is_listed_and_nothing_is_imported(no_mail_app):
     tim, cohort_id, url = workshop(no_mail_app)
     create_account(no_mail_app, "ida@example.com", name="Ida", role="instructor")
