@@ -66,12 +66,21 @@ def allowance_setting(settings: Mapping[str, Any], key: str) -> Allowance:
     return allowance
 
 
+# The window of the one allowance that is not a setting: confirmation mails per address
+# (parley.accounts.sign_up_confirmation.MAILS_PER_ADDRESS).
+CONFIRM_MAIL_WINDOW = timedelta(hours=1)
+
+
 def kept_for(settings: Mapping[str, Any]) -> timedelta:
-    """How long failures are kept: the longest window of any failure setting."""
+    """How long failures are kept: the longest window of any kind, set or fixed, so that no
+    pruner deletes rows another kind still counts."""
     return max(
-        allowance_setting(settings, key).window
-        for key in FAILURE_WINDOW_SETTINGS
-        if key in settings
+        [CONFIRM_MAIL_WINDOW]
+        + [
+            allowance_setting(settings, key).window
+            for key in FAILURE_WINDOW_SETTINGS
+            if key in settings
+        ]
     )
 
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from parley.accounts.failures import (
+    CONFIRM_MAIL_WINDOW,
     Allowance,
     prune_failures,
     record_failure,
@@ -40,7 +41,7 @@ TOKEN_MAX_LENGTH = 600  # ours are about 150 characters; longer ones are not eve
 # Confirmation mail (a link, or "you already have an account") sent to one address: more
 # sign-ups with it get the same page and send nothing, so no one fills a mailbox.
 MAIL_KIND = "confirm-mail"  # failed_attempt.kind: counts mail sent, like reset requests
-MAILS_PER_ADDRESS = Allowance(5, timedelta(hours=1))
+MAILS_PER_ADDRESS = Allowance(5, CONFIRM_MAIL_WINDOW)
 
 USED, EXPIRED, INVALID, REPLACED, TAKEN = "used", "expired", "invalid", "replaced", "taken"
 
@@ -110,7 +111,7 @@ def request_sign_up(
     """Store a pending sign-up for a new address (replacing an earlier one) and return its
     token; for a taken address return its account and store nothing. The password is hashed
     in every case, so the time taken does not tell which it was. keep_failures_for is
-    failures.kept_for(settings): pruning failed_attempt rows keeps every kind's window."""
+    failures.kept_for(settings), which keeps every kind's window, this one's included."""
     now = _naive(now or utcnow())
     password_hash = generate_password_hash(password, method=hash_method)
     account = normalise_email(email)
@@ -118,7 +119,7 @@ def request_sign_up(
     if wait_for_allowance(session, MAIL_KIND, MAILS_PER_ADDRESS, now, account=account):
         return SignUpRequest()
     record_failure(session, MAIL_KIND, address, account=account, now=now)
-    prune_failures(session, now - max(keep_failures_for, MAILS_PER_ADDRESS.window))
+    prune_failures(session, now - keep_failures_for)
     existing = find_user_by_email(session, account)
     if existing is not None:
         return SignUpRequest(existing=existing)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from parley import create_app
 from parley.accounts import sign_up_confirmation
 from parley.extensions import db
-from parley.models import Membership, PendingSignUp, User
+from parley.models import FailedAttempt, Membership, PendingSignUp, User
 from tests.factories import (
     PASSWORD,
     TAMPERINGS,
@@ -309,3 +309,31 @@ def test_sign_ups_waiting_for_confirmation_use_the_invitations_allowance(app_con
     assert int(refused.headers["Retry-After"]) > 0
     assert count(app, PendingSignUp) == 3
     assert len(smtp.received) == 3
+
+
+def test_other_failures_kept_briefly_do_not_prune_the_mail_cap(app_config, smtp):
+    """With every failure setting under an hour, a failed log-in's pruning still keeps the
+    confirmation mails an address was sent within the hour."""
+    short = {
+        key: "10 per 1 minute"
+        for key in (
+            "LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS",
+            "LOGIN_FAILURES_PER_ADDRESS",
+            "LOGIN_FAILURES_PER_ACCOUNT",
+            "LOGIN_TRIES_WHEN_ACCOUNT_UNDER_ATTACK",
+            "JOIN_CODE_FAILURES_PER_ADDRESS",
+            "RESET_REQUESTS_PER_ADDRESS",
+            "RESET_REQUESTS_PER_EMAIL",
+        )
+    }
+    app = create_mail_app(app_config, smtp.url, **short)
+    for _ in range(5):
+        assert sign_up(app.test_client(), "bea@example.com").status_code == 200
+    with app.app_context():  # sent five minutes ago
+        for row in db.session.scalars(select(FailedAttempt)):
+            row.failed_at -= timedelta(minutes=5)
+        db.session.commit()
+    client = app.test_client()
+    client.post("/login", data={"email": "nobody@example.com", "password": "wrong password!"})
+    assert sign_up(app.test_client(), "bea@example.com").status_code == 200
+    assert len(smtp.received) == 5
