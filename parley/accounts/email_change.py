@@ -10,7 +10,6 @@ commits.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +19,7 @@ from itsdangerous import BadSignature, SignatureExpired
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
-from parley.accounts.signed_links import timed_serializer
+from parley.accounts.signed_links import account_fingerprint, timed_serializer
 from parley.accounts.users import AccountError, find_user_by_email, normalise_email
 from parley.models import User, utcnow
 
@@ -100,19 +99,12 @@ def change_email(session: Session, user: User, new_email: str) -> User:
     return user
 
 
-def _fingerprint(secret: str, user: User) -> str:
-    """A keyed digest of the current address and password hash: it changes when either does,
-    and tells nothing about them to whoever reads the (signed, not encrypted) token."""
-    material = f"{user.email}\n{user.password_hash}".encode()
-    return hmac.new(secret.encode(), material, hashlib.sha256).hexdigest()[:24]
-
-
 def make_token(secret: str, user: User, new_email: str, now: datetime | None = None) -> str:
     """A link token moving this account to new_email, valid for LASTS from now."""
     payload = {
         "user": user.id,
         "new": normalise_email(new_email),
-        "was": _fingerprint(secret, user),
+        "was": account_fingerprint(secret, user),
     }
     return timed_serializer(secret, SALT, now).dumps(payload)
 
@@ -148,7 +140,7 @@ def check_token(
     user = session.get(User, user_id)
     if user is None:  # the account was deleted
         raise ChangeLinkRefused(INVALID)
-    if not hmac.compare_digest(was, _fingerprint(secret, user)):
+    if not hmac.compare_digest(was, account_fingerprint(secret, user)):
         raise ChangeLinkRefused(USED)
     other = find_user_by_email(session, new)
     if other is not None and other.id != user.id:

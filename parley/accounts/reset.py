@@ -9,7 +9,6 @@ account has left opens nothing. Takes a session, never commits.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from parley.accounts.failures import (
     wait_for_allowance,
 )
 from parley.accounts.sessions import end_all_sessions
-from parley.accounts.signed_links import timed_serializer
+from parley.accounts.signed_links import account_fingerprint, timed_serializer
 from parley.accounts.users import DEFAULT_HASH, find_user_by_email, normalise_email
 from parley.models import User, utcnow
 
@@ -95,17 +94,10 @@ class ResetRefused(ValueError):
     """A reset link cannot be made for this account; the message says why."""
 
 
-def _fingerprint(secret: str, user: User) -> str:
-    """A keyed digest of the address and password hash: changes whenever either does, and
-    says nothing about them to whoever reads the (signed, not encrypted) token."""
-    material = f"{user.email}\n{user.password_hash}".encode()
-    return hmac.new(secret.encode(), material, hashlib.sha256).hexdigest()[:24]
-
-
 def make_token(secret: str, user: User, kind: LinkKind, now: datetime | None = None) -> str:
     """A reset token for this account, valid for kind.lasts from now."""
     return timed_serializer(secret, kind.salt, now).dumps(
-        {"user": user.id, "password": _fingerprint(secret, user)}
+        {"user": user.id, "password": account_fingerprint(secret, user)}
     )
 
 
@@ -140,7 +132,7 @@ def _account(session: Session, secret: str, payload: Any, kind: LinkKind) -> Use
     user = session.get(User, user_id)
     if user is None:  # the account was deleted
         raise LinkRefused(INVALID, kind)
-    if not hmac.compare_digest(fingerprint, _fingerprint(secret, user)):
+    if not hmac.compare_digest(fingerprint, account_fingerprint(secret, user)):
         raise LinkRefused(USED, kind)
     return user
 
