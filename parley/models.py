@@ -47,7 +47,8 @@ class AccountSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_agent: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Indexed: each log-in deletes every account's idle sessions by it.
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     # "Remember me": the session lasts until then, however idle; None: the idle timeout.
     remembered_until: Mapped[datetime | None] = mapped_column(nullable=True)
 

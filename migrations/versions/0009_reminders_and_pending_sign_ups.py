@@ -1,5 +1,5 @@
 """reminders and pending sign-ups: reminder_sent, cohort_summary_sent, user.reminders_off_at,
-pending_sign_up
+pending_sign_up; an index on account_session.last_seen_at
 
 Revision ID: 0009
 Revises: 0008
@@ -21,6 +21,7 @@ depends_on: str | Sequence[str] | None = None
 # tables that others reference (a rebuild with foreign keys on would delete their rows).
 def upgrade() -> None:
     op.add_column("user", sa.Column("reminders_off_at", sa.DateTime(), nullable=True))
+    op.create_index("ix_account_session_last_seen_at", "account_session", ["last_seen_at"])
     op.create_table(
         "reminder_sent",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -75,4 +76,5 @@ def downgrade() -> None:
     op.drop_table("cohort_summary_sent")
     op.drop_index("ix_reminder_sent_assignment_id", table_name="reminder_sent")
     op.drop_table("reminder_sent")
+    op.drop_index("ix_account_session_last_seen_at", table_name="account_session")
     op.drop_column("user", "reminders_off_at")
