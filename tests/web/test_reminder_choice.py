@@ -75,11 +75,13 @@ def test_the_link_opens_a_page_with_one_button_and_changes_nothing(mail_app):
     path = f"/reminders/unsubscribe/{token_for(mail_app)}"
     page = mail_app.test_client().get(path)
     assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"  # it shows the account's address
     assert text_of(page.text, "h1") == "Stop reminder e-mails"
     assert '<button type="submit" class="button">Stop reminder e-mails</button>' in page.text
     assert reminders_off_at(mail_app) is None  # a link preview unsubscribes no one
     done = mail_app.test_client().post(path)  # the page's button
     assert done.status_code == 200
+    assert done.headers["Cache-Control"] == "no-store"
     assert reminders_off_at(mail_app) is not None
 
 

@@ -21,6 +21,7 @@ from parley.web.auth.forms import ChangeEmailForm
 from parley.web.auth.limits import login_per_address, login_rules
 from parley.web.auth.routes import _join_on_register, _try_later, account, blueprint
 from parley.web.support.dates import now
+from parley.web.support.headers import no_store
 from parley.web.support.mailing import compose
 from parley.web.support.safe_redirect import is_safe_local_path
 from parley.web.support.urls import absolute_url
@@ -29,11 +30,6 @@ CHANGE_NOT_SENT = (
     "The e-mail to confirm your new address could not be sent just now: the mail server did "
     "not accept it. Your address was not changed. Try again in a few minutes."
 )
-
-
-def _no_store(page: str, status: int = 200):
-    """A page reached through a link that carries a token: kept in no cache."""
-    return page, status, {"Cache-Control": "no-store"}
 
 
 # --- Finishing a sign-up ---------------------------------------------------------------------
@@ -48,11 +44,11 @@ def confirm_sign_up(token: str):
         if request.method == "GET":
             pending = confirmation.pending_sign_up(db.session, secret, token, now())
             page = render_template("auth/sign_up_confirm.html", pending=pending)
-            return _no_store(page)
+            return no_store(page)
         confirmed = confirmation.confirm_sign_up(db.session, secret, token, now())
     except confirmation.SignUpLinkRefused as exc:
         page = render_template("auth/sign_up_refused.html", message=str(exc), reason=exc.reason)
-        return _no_store(page, 400)
+        return no_store(page, 400)
     if current_user.is_authenticated:  # someone else's session in this browser ends
         sessions.end_session(db.session, current_user.id, current_user.token)
     user = confirmed.user
@@ -167,9 +163,9 @@ def confirm_email(token: str):
         link = email_change.check_token(db.session, secret, token, now())
     except email_change.ChangeLinkRefused as exc:
         page = render_template("auth/email_refused.html", message=str(exc), reason=exc.reason)
-        return _no_store(page, 400)
+        return no_store(page, 400)
     if request.method == "GET":
-        return _no_store(render_template("auth/email_confirm.html", link=link))
+        return no_store(render_template("auth/email_confirm.html", link=link))
     user: User = link.user
     old = user.email
     email_change.change_email(db.session, user, link.new_email)

@@ -27,6 +27,7 @@ from parley.mail import Message
 from parley.models import User
 from parley.web.auth.routes import blueprint
 from parley.web.support.dates import day, now
+from parley.web.support.headers import no_store
 from parley.web.support.mailing import compose
 from parley.web.support.urls import absolute_url
 
@@ -68,13 +69,12 @@ def unsubscribe(token: str):
     reminders off, no log-in needed. A tampered link is a 404 saying so."""
     user = user_for_token(db.session, current_app.config["SECRET_KEY"], token)
     if user is None:
-        page = render_template("auth/unsubscribe.html", invalid=True)
-        return page, 404, {"Cache-Control": "no-store"}
+        return no_store(render_template("auth/unsubscribe.html", invalid=True), 404)
     if request.method == "GET":
-        return render_template("auth/unsubscribe.html", email=user.email, done=False)
+        return no_store(render_template("auth/unsubscribe.html", email=user.email, done=False))
     switch_reminders(db.session, user, False, now())
     db.session.commit()
-    return render_template("auth/unsubscribe.html", email=user.email, done=True)
+    return no_store(render_template("auth/unsubscribe.html", email=user.email, done=True))
 
 
 # --- The messages ----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from parley.extensions import db
 from parley.models import User
 from parley.web.auth.forms import new_password_field
 from parley.web.auth.routes import blueprint
+from parley.web.support.headers import no_store
 from parley.web.support.mailing import compose
 from parley.web.support.urls import absolute_url
 
@@ -44,11 +45,6 @@ class ResetPasswordForm(FlaskForm):
         "New password again",
         validators=[InputRequired(), EqualTo("new", message="The two new passwords differ.")],
     )
-
-
-def _no_store(page: str, status: int, **headers: str):
-    """A page that carries a reset link or token: kept in no cache."""
-    return page, status, {"Cache-Control": "no-store", **headers}
 
 
 @blueprint.route("/forgot-password", methods=["GET", "POST"])
@@ -115,7 +111,7 @@ def reset_password(token: str):
         user, kind = reset.check_token(db.session, current_app.config["SECRET_KEY"], token)
     except reset.LinkRefused as exc:
         page = render_template("auth/reset_refused.html", message=str(exc), reason=exc.reason)
-        return _no_store(page, 400)
+        return no_store(page, 400)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         if current_user.is_authenticated:  # someone else's session in this browser ends too
@@ -136,7 +132,7 @@ def reset_password(token: str):
     # An invitation (roster import) names the cohorts its account was added to.
     cohorts = cohort_names_of(db.session, user.id) if kind == reset.INVITATION else None
     page = render_template("auth/reset.html", form=form, user=user, invited_to=cohorts)
-    return _no_store(page, status)
+    return no_store(page, status)
 
 
 @dataclass(frozen=True)

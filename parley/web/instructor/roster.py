@@ -23,6 +23,7 @@ from parley.cohorts import roster
 from parley.extensions import db
 from parley.web.instructor.routes import _cohort_or_404, blueprint
 from parley.web.support.errors import handle_http_error
+from parley.web.support.headers import no_store
 from parley.web.support.mailing import compose
 from parley.web.support.urls import absolute_url
 
@@ -112,7 +113,7 @@ def roster_import(cohort_id: int):
         lasting=reset.INVITATION.in_words,
         Outcome=roster.Outcome,
     )
-    return page, 200, {"Cache-Control": "no-store"}
+    return no_store(page)
 
 
 def _submitted(form: RosterForm) -> str:

@@ -30,6 +30,7 @@ from parley.web.instructor.forms import AssignForm, CohortForm, CohortTimeZoneFo
 from parley.web.quiz.view import kind_template, review_items
 from parley.web.support.current import library
 from parley.web.support.dates import cohort_today, day
+from parley.web.support.headers import no_store
 from parley.web.support.pagination import page_number, paginate
 from parley.web.support.urls import absolute_url, site_root
 
@@ -323,8 +324,9 @@ def reset_link(cohort_id: int, user_id: int):
         made = make_instructor_link(current_user, member.user_id, found.name)
     except ResetRefused as exc:
         abort(403, description=str(exc))
-    page = render_template("instructor/reset_link.html", cohort=found, member=member, made=made)
-    return page, 200, {"Cache-Control": "no-store"}
+    return no_store(
+        render_template("instructor/reset_link.html", cohort=found, member=member, made=made)
+    )
 
 
 @blueprint.get("/cohorts/<int:cohort_id>/learners/<int:user_id>/attempts/<int:attempt_id>")

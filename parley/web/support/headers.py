@@ -12,6 +12,12 @@ CONTENT_SECURITY_POLICY = (
 HSTS = "max-age=31536000; includeSubDomains"  # a year
 
 
+def no_store(page: str, status: int = 200) -> tuple[str, int, dict[str, str]]:
+    """A page no browser or proxy keeps: one that shows a link, a token's account or an
+    address."""
+    return page, status, {"Cache-Control": "no-store"}
+
+
 def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
