@@ -11,17 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app
 from flask_login import current_user
 
 from parley.accounts.time_zones import (
     local_time,
     time_zone_names,
     today_in,
-    user_time_zone,
     utc_now,
 )
-from parley.extensions import db
 
 CLOCK = "parley_clock"  # app.extensions key: a callable giving the aware UTC now (tests fix it)
 
@@ -38,12 +36,9 @@ def cohort_today(cohort) -> date:
 
 
 def own_zone() -> str | None:
-    """The signed-in reader's own zone (None if unset or signed out), read once a request."""
-    if not current_user.is_authenticated:
-        return None
-    if "parley_own_zone" not in g:
-        g.parley_own_zone = user_time_zone(db.session, current_user.id)
-    return g.parley_own_zone
+    """The signed-in reader's own zone (None if unset or signed out), as read with the
+    account at the start of the request."""
+    return current_user.time_zone if current_user.is_authenticated else None
 
 
 def reader_zone(cohort=None) -> str | None:
