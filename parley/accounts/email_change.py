@@ -21,7 +21,7 @@ from werkzeug.security import check_password_hash
 
 from parley.accounts.signed_links import account_fingerprint, timed_serializer
 from parley.accounts.users import AccountError, find_user_by_email, normalise_email
-from parley.models import User, utcnow
+from parley.models import User
 
 SALT = "parley.email-change"
 LASTS = timedelta(hours=24)
@@ -146,7 +146,3 @@ def check_token(
     if other is not None and other.id != user.id:
         raise ChangeLinkRefused(TAKEN, new)
     return ChangeLink(user, new)
-
-
-def expires_at(now: datetime | None = None) -> datetime:
-    return (now or utcnow()) + LASTS

@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from parley.accounts.users import find_user_by_email, normalise_email
+from parley.cohorts import membership
 from parley.cohorts.membership import CohortError
 from parley.models import (
     Assignment,
@@ -138,16 +139,8 @@ def transfer_cohort(session: Session, cohort_id: int, new_owner_email: str) -> T
     if new_owner.id == cohort.owner_id:
         raise CohortError(f"{address} already owns “{cohort.name}”")
     old_owner = session.get(User, cohort.owner_id)
-    ended = session.execute(
-        delete(Membership).where(
-            Membership.cohort_id == cohort.id, Membership.user_id == new_owner.id
-        )
-    ).rowcount
-    session.execute(
-        delete(CohortBlock).where(
-            CohortBlock.cohort_id == cohort.id, CohortBlock.user_id == new_owner.id
-        )
-    )
+    ended = membership.leave(session, cohort.id, new_owner.id)
+    membership.allow_back(session, cohort.id, new_owner.id)
     cohort.owner_id = new_owner.id
     session.flush()
     return Transfer(
@@ -155,5 +148,5 @@ def transfer_cohort(session: Session, cohort_id: int, new_owner_email: str) -> T
         cohort_name=cohort.name,
         old_owner=old_owner.email if old_owner else "",
         new_owner=new_owner.email,
-        membership_ended=bool(ended),
+        membership_ended=ended,
     )

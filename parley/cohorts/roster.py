@@ -96,8 +96,9 @@ def read_roster(text: str) -> Roster:
     """The rows of a roster whose first line names the columns (name and email, any order,
     "," ";" or tab between them); RosterUnreadable if the whole text cannot be used."""
     text = text.removeprefix("\ufeff")
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise RosterTooLarge(_too_large(len(text.encode("utf-8", "surrogatepass"))))
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES:
+        raise RosterTooLarge(_too_large(size))
     if "\x00" in text:
         raise RosterUnreadable(
             "The roster contains a NUL character, which no text file has: is it really a CSV "
@@ -344,7 +345,6 @@ def import_roster(session: Session, plan: Plan, hash_method: str = DEFAULT_HASH)
     return [
         Imported(planned.row.line, account, planned.outcome, not planned.member)
         for planned, account in zip(plan.rows, accounts, strict=True)
-        if planned.outcome is not None
     ]
 
 

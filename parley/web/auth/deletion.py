@@ -21,8 +21,14 @@ class DeleteAccountForm(FlaskForm):
     password = PasswordField("Your password", validators=[InputRequired(), Length(max=256)])
 
 
-def _page(form: DeleteAccountForm, status: int = 200, headers: dict[str, str] | None = None):
-    owned = cohorts_owned(db.session, current_user.id)
+def _page(
+    form: DeleteAccountForm,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    owned: list | None = None,
+):
+    """The page, listing the cohorts the account owns (read here unless given)."""
+    owned = cohorts_owned(db.session, current_user.id) if owned is None else owned
     page = render_template("auth/delete.html", form=form, owned=owned)
     return page, status, headers or {}
 
@@ -46,7 +52,7 @@ def delete_account():
         delete_own_account(db.session, current_user.id, form.password.data)
     except StillOwnsCohorts as exc:
         form.form_errors.append(str(exc))
-        return _page(form, 409)
+        return _page(form, 409, owned=exc.cohorts)
     except WrongPassword as exc:
         lockout.record_login_failure(db.session, rules, address, current_user.email)
         db.session.commit()
