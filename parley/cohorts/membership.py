@@ -196,6 +196,15 @@ class Assigned:
     unchanged: tuple[str, ...]  # already assigned with this due date
 
 
+def _refuse_past(what: str, due: date, today: date | None, cohort: Cohort) -> None:
+    """PastDueDate if due is before today (in the cohort's zone); nothing if today is None."""
+    if today is not None and due < today:
+        raise PastDueDate(
+            f"{what} {due.isoformat()} is in the past: today is {today.isoformat()} "
+            f"in the cohort's time zone ({cohort.time_zone or 'UTC'}). Choose today or later."
+        )
+
+
 def assign(
     session: Session,
     cohort: Cohort,
@@ -209,11 +218,7 @@ def assign(
     Given today (in the cohort's zone), a due date before it raises PastDueDate and nothing
     changes. The demo leaves it out to make an overdue module."""
     due = due or cohort.workshop_date
-    if today is not None and due < today:
-        raise PastDueDate(
-            f"The due date {due.isoformat()} is in the past: today is {today.isoformat()} "
-            f"in the cohort's time zone ({cohort.time_zone or 'UTC'}). Choose today or later."
-        )
+    _refuse_past("The due date", due, today, cohort)
     existing = {
         a.module_id: a
         for a in session.scalars(
@@ -269,11 +274,7 @@ def extend_due_date(
         raise CohortError("That learner is not a member of this cohort.")
     if due <= assignment.due_date:
         raise CohortError("An extension must be later than the cohort's due date.")
-    if today is not None and due < today:
-        raise PastDueDate(
-            f"The extension {due.isoformat()} is in the past: today is {today.isoformat()} "
-            f"in the cohort's time zone ({cohort.time_zone or 'UTC'}). Choose today or later."
-        )
+    _refuse_past("The extension", due, today, cohort)
     override = session.scalar(
         select(DueDateOverride).where(
             DueDateOverride.assignment_id == assignment_id, DueDateOverride.user_id == user_id
