@@ -152,13 +152,30 @@ def make_instructor_link(instructor, learner_id: int, cohort_name: str) -> MadeL
     if learner is None:
         raise reset.ResetRefused("That account no longer exists.")
     reset.check_instructor_may_reset(learner)
-    config = current_app.config
-    token = reset.make_token(config["SECRET_KEY"], learner, reset.BY_INSTRUCTOR)
-    expires_at = reset.expires_at(reset.BY_INSTRUCTOR)
-    # A warning, so that it is written at the default log level: an audit line.
+    url, expires_at = audited_link(instructor, learner, reset.BY_INSTRUCTOR, cohort_name)
+    return MadeLink(
+        url,
+        expires_at,
+        _tell_learner(instructor, learner, cohort_name)
+        if mail.mail_enabled(current_app.config)
+        else None,
+    )
+
+
+AUDIT_LABELS = {reset.BY_INSTRUCTOR: "password-reset", reset.INVITATION: "invitation"}
+
+
+def audited_link(
+    instructor, learner: User, kind: reset.LinkKind, cohort_name: str
+) -> tuple[str, datetime]:
+    """A link of this kind an instructor made for a learner, and when it expires; logged as
+    an audit line, never with its token."""
+    token = reset.make_token(current_app.config["SECRET_KEY"], learner, kind)
+    expires_at = reset.expires_at(kind)
+    # A warning, so that it is written at the default log level.
     current_app.logger.warning(
-        "password-reset link made by instructor %s <%s> for learner %s <%s> (cohort %r), "
-        "expires %s UTC",
+        "%s link made by instructor %s <%s> for learner %s <%s> (cohort %r), expires %s UTC",
+        AUDIT_LABELS[kind],
         instructor.id,
         instructor.email,
         learner.id,
@@ -166,11 +183,7 @@ def make_instructor_link(instructor, learner_id: int, cohort_name: str) -> MadeL
         cohort_name,
         f"{expires_at:%Y-%m-%d %H:%M}",
     )
-    return MadeLink(
-        absolute_url("auth.reset_password", token=token),
-        expires_at,
-        _tell_learner(instructor, learner, cohort_name) if mail.mail_enabled(config) else None,
-    )
+    return absolute_url("auth.reset_password", token=token), expires_at
 
 
 def _tell_learner(instructor, learner: User, cohort_name: str) -> bool:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask import current_app, render_template, request
 from flask_login import current_user
@@ -21,6 +20,7 @@ from parley import mail
 from parley.accounts import reset
 from parley.cohorts import roster
 from parley.extensions import db
+from parley.web.auth.reset import audited_link
 from parley.web.instructor.routes import _cohort_or_404, blueprint
 from parley.web.support.errors import handle_http_error
 from parley.web.support.headers import no_store
@@ -183,22 +183,8 @@ def _tell_everyone(cohort, done: list[roster.Imported]) -> Told:
 
 
 def _invitation_link(cohort, user) -> str:
-    config = current_app.config
-    token = reset.make_token(config["SECRET_KEY"], user, reset.INVITATION)
-    expires_at: datetime = reset.expires_at(reset.INVITATION)
-    # A warning, so that it is written at the default log level: an audit line, as for the
-    # instructors' reset links.
-    current_app.logger.warning(
-        "invitation link made by instructor %s <%s> for learner %s <%s> (cohort %r), "
-        "expires %s UTC",
-        current_user.id,
-        current_user.email,
-        user.id,
-        user.email,
-        cohort.name,
-        f"{expires_at:%Y-%m-%d %H:%M}",
-    )
-    return absolute_url("auth.reset_password", token=token)
+    url, _expires_at = audited_link(current_user, user, reset.INVITATION, cohort.name)
+    return url
 
 
 def _message(cohort, user, outcome: roster.Outcome, link: str | None, joined: bool):
